@@ -1,0 +1,5 @@
+import sys
+
+from buildsys.cli import main
+
+sys.exit(main())

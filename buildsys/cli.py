@@ -1,0 +1,204 @@
+"""``buildsys [-p PATH] ACTION``: a drop-in for cargo2rpm's CLI, plus
+``metadata`` (everything in one JSON document)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Callable, Dict, List, Optional, Sequence
+
+from buildsys import manifest as manifest_mod
+from buildsys import plan as plan_mod
+from buildsys.errors import BuildsysError
+from buildsys.features import Selection
+from buildsys.rpmdeps import rpm2semver, semver2rpm
+from buildsys.semver import Version
+from buildsys.summary import summary
+
+# Printed on stdout when an RPM dependency generator fails: RPM refuses it as
+# a dependency, so the build stops even where a generator's exit code is not
+# checked.
+GENERATOR_POISON = "*** buildsys failed, see the error above ***"
+
+
+def _selection_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-a", "--all-features", action="store_true", help="enable all features")
+    parser.add_argument("-n", "--no-default-features", action="store_true", help="disable the default feature")
+    parser.add_argument("-f", "-F", "--features", default="", help="comma-separated features to enable")
+
+
+def _selection(args: argparse.Namespace) -> Selection:
+    if args.all_features and (args.features or args.no_default_features):
+        raise BuildsysError("--all-features cannot be combined with --features or --no-default-features")
+    return Selection.from_list(args.features, args.all_features, args.no_default_features)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="buildsys", description=__doc__.splitlines()[0])
+    parser.add_argument("-p", "--path", help="Cargo.toml of the crate (or its directory)")
+    sub = parser.add_subparsers(dest="action", metavar="ACTION")
+
+    br = sub.add_parser("buildrequires", help="BuildRequires for a feature selection")
+    br.add_argument("-t", "--with-check", action="store_true", help="include dev-dependencies")
+    _selection_args(br)
+
+    for action in ("requires", "provides"):
+        p = sub.add_parser(action, help=f"{action.capitalize()} of -devel or of one feature subpackage")
+        p.add_argument("-f", "-F", "--feature", help="the feature (default: the -devel package)")
+        p.add_argument("-s", "--subpackage", action="store_true", help="FEATURE is a subpackage name")
+
+    feats = sub.add_parser("features", help="the crate's features and 'default', sorted, one per line")
+    feats.add_argument("-s", "--skip", default="", help="comma-separated features to leave out")
+    for action, text in (
+        ("name", "the crate name"),
+        ("version", "the crate version"),
+        ("is-lib", "1 if the crate has a library target, else 0"),
+    ):
+        sub.add_parser(action, help=text)
+    isbin = sub.add_parser("is-bin", help="1 if the selection builds binaries, else 0")
+    _selection_args(isbin)
+    for action, text in (("semver2rpm", "SemVer -> RPM version"), ("rpm2semver", "RPM version -> SemVer")):
+        conv = sub.add_parser(action, help=text)
+        conv.add_argument("version")
+    sub.add_parser("packages", help="every subpackage with its Provides and Requires, for people")
+    meta = sub.add_parser("metadata", help="everything, as one JSON document")
+    _selection_args(meta)
+    return parser
+
+
+def _load(args: argparse.Namespace) -> manifest_mod.Manifest:
+    if not args.path:
+        raise BuildsysError(f"'{args.action}' needs -p/--path")
+    return manifest_mod.load(args.path)
+
+
+def _generator_paths(args: argparse.Namespace) -> List[str]:
+    """With -p, that crate; else RPM's generator protocol: paths on stdin."""
+    if args.path:
+        return [args.path]
+    lines = (line.rstrip("\n") for line in sys.stdin)
+    return sorted({line for line in lines if line.endswith("/Cargo.toml")})
+
+
+def _feature(args: argparse.Namespace) -> Optional[str]:
+    if args.subpackage and args.feature is not None:
+        return plan_mod.feature_from_subpackage(args.feature)
+    return args.feature
+
+
+def _out(lines: Sequence[str]) -> None:
+    for line in lines:
+        print(line)
+
+
+def act_provides(args: argparse.Namespace) -> None:
+    for path in _generator_paths(args):
+        print(plan_mod.provides(manifest_mod.load(path), _feature(args)))
+
+
+def act_requires(args: argparse.Namespace) -> None:
+    for path in _generator_paths(args):
+        _out(plan_mod.requires(manifest_mod.load(path), _feature(args)))
+
+
+def act_buildrequires(args: argparse.Namespace) -> None:
+    _out(plan_mod.buildrequires(_load(args), _selection(args), args.with_check))
+
+
+def act_features(args: argparse.Namespace) -> None:
+    m = _load(args)
+    skip = {s for s in args.skip.split(",") if s}
+    if "default" in skip:
+        raise BuildsysError("the 'default' feature cannot be skipped", m.path)
+    names = plan_mod.feature_names(m)
+    unknown = sorted(skip - set(names))
+    if unknown:
+        raise BuildsysError(f"cannot skip unknown features: {', '.join(unknown)}", m.path)
+    _out([n for n in names if n not in skip])
+
+
+def act_is_bin(args: argparse.Namespace) -> None:
+    sys.stdout.write("1" if plan_mod.binaries(_load(args), _selection(args)) else "0")
+
+
+def metadata_document(m: manifest_mod.Manifest, selection: Selection) -> Dict[str, object]:
+    p = plan_mod.plan(m)
+    return {
+        "name": m.name,
+        "version": str(m.version),
+        "rpm_version": p.rpm_version,
+        "license": m.license,
+        "license_file": m.license_file,
+        "summary": summary(m.description, m.name),
+        "description": m.description,
+        "edition": m.edition,
+        "rust_version": m.rust_version,
+        "is_lib": m.is_lib,
+        "is_bin": bool(plan_mod.binaries(m, selection)),
+        "binaries": list(plan_mod.binaries(m, selection)),
+        "features": {name: [str(v) for v in values] for name, values in m.features.items()},
+        "subpackages": [
+            {"name": s.name, "feature": s.feature, "provides": list(s.provides), "requires": list(s.requires)}
+            for s in p.subpackages
+        ],
+        "buildrequires": {
+            "build": list(plan_mod.buildrequires(m, selection, with_check=False)),
+            "check": list(plan_mod.buildrequires(m, selection, with_check=True)),
+        },
+    }
+
+
+def act_metadata(args: argparse.Namespace) -> None:
+    doc = metadata_document(_load(args), _selection(args))
+    print(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+def act_packages(args: argparse.Namespace) -> None:
+    p = plan_mod.plan(_load(args))
+    for sub in p.subpackages:
+        print(sub.name)
+        _out([f"  Provides: {line}" for line in sub.provides] + [f"  Requires: {line}" for line in sub.requires])
+
+
+ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
+    "provides": act_provides,
+    "requires": act_requires,
+    "buildrequires": act_buildrequires,
+    "features": act_features,
+    "name": lambda a: print(_load(a).name),
+    "version": lambda a: print(_load(a).version),
+    "is-lib": lambda a: sys.stdout.write("1" if _load(a).is_lib else "0"),
+    "is-bin": act_is_bin,
+    "semver2rpm": lambda a: print(semver2rpm(Version.parse(a.version))),
+    "rpm2semver": lambda a: print(rpm2semver(a.version)),
+    "metadata": act_metadata,
+    "packages": act_packages,
+}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.action is None:
+        parser.print_usage(sys.stderr)
+        print("buildsys: error: no action given", file=sys.stderr)
+        return 2
+    generator = args.action in ("provides", "requires") and not args.path
+    try:
+        ACTIONS[args.action](args)
+    except BuildsysError as exc:
+        if generator:
+            print(GENERATOR_POISON)
+        print(f"buildsys: error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug in buildsys: still one line, still fatal
+        if os.environ.get("BUILDSYS_DEBUG"):
+            raise
+        if generator:
+            print(GENERATOR_POISON)
+        print(f"buildsys: internal error: {type(exc).__name__}: {exc} (set BUILDSYS_DEBUG=1 for a traceback)", file=sys.stderr)
+        return 70
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,189 @@
+"""The dependency plan: every subpackage a crate yields, with its Provides
+and Requires, and the BuildRequires of a build; all computed from one
+:class:`~buildsys.manifest.Manifest`.
+
+The rules are Fedora's (those cargo2rpm applies), with three deliberate
+improvements: dependencies that only matter on other operating systems are
+left out, any number of comparators becomes one range, and ``X/f`` or
+``X?/f`` on a non-optional dependency always requires ``X/f``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+from buildsys.features import Activation, Selection, check_feature, resolve
+from buildsys.manifest import Dependency, Manifest
+from buildsys.rpmdeps import exact_dependency, range_dependency, semver2rpm
+
+# The oldest Rust that understands an edition, for crates without rust-version.
+EDITION_MSRV = {"2018": "1.31", "2021": "1.56", "2024": "1.85"}
+
+
+@dataclass(frozen=True)
+class Subpackage:
+    name: str
+    feature: Optional[str]
+    provides: Tuple[str, ...]
+    requires: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    manifest: Manifest
+    rpm_version: str
+    subpackages: Tuple[Subpackage, ...]
+
+
+def subpackage_name(crate: str, feature: Optional[str]) -> str:
+    return f"rust-{crate}+{feature}-devel" if feature is not None else f"rust-{crate}-devel"
+
+
+def feature_from_subpackage(name: str) -> Optional[str]:
+    """``rust-NAME+FEATURE-devel`` -> FEATURE; ``rust-NAME-devel`` -> None.
+
+    The crate part is not compared with the crate name: compat packages such
+    as ``rust-foo0.3-devel`` carry a version in it.
+    """
+    from buildsys.errors import BuildsysError
+
+    if not (name.startswith("rust-") and name.endswith("-devel")):
+        raise BuildsysError(f"subpackage {name!r} is not named rust-CRATE[+FEATURE]-devel")
+    middle = name[len("rust-") : -len("-devel")]
+    crate, plus, feature = middle.partition("+")
+    if not crate:
+        raise BuildsysError(f"subpackage {name!r} has an empty crate name")
+    return feature if plus else None
+
+
+def feature_names(manifest: Manifest) -> Tuple[str, ...]:
+    """The crate's features plus ``default``, which always exists."""
+    return tuple(sorted(set(manifest.features) | {"default"}))
+
+
+def provides(manifest: Manifest, feature: Optional[str]) -> str:
+    if feature is not None:
+        check_feature(manifest, feature)
+    return exact_dependency(manifest.name, feature, manifest.version)
+
+
+def _entry_deps(dep: Dependency, default: bool, features: Iterable[str]) -> Set[str]:
+    assert dep.range is not None
+    deps = {range_dependency(dep.name, "default" if default else None, dep.range)}
+    deps.update(range_dependency(dep.name, f, dep.range) for f in features)
+    return deps
+
+
+def _runtime_entries(manifest: Manifest, key: Optional[str] = None, optional: Optional[bool] = None) -> List[Dependency]:
+    return [
+        d
+        for d in manifest.dependencies
+        if d.kind != "dev" and d.packaged and (key is None or d.key == key) and (optional is None or d.optional == optional)
+    ]
+
+
+def devel_requires(manifest: Manifest) -> Tuple[str, ...]:
+    deps = {"cargo"}
+    if manifest.rust_version:
+        deps.add(f"rust >= {manifest.rust_version}")
+    for dep in _runtime_entries(manifest, optional=False):
+        deps |= _entry_deps(dep, dep.default_features, dep.features)
+    return tuple(sorted(deps))
+
+
+def feature_requires(manifest: Manifest, feature: str) -> Tuple[str, ...]:
+    check_feature(manifest, feature)
+    deps = {"cargo", exact_dependency(manifest.name, None, manifest.version)}
+    for value in manifest.features.get(feature, ()):
+        if value.kind == "feature":
+            deps.add(exact_dependency(manifest.name, value.name, manifest.version))
+            continue
+        for dep in _runtime_entries(manifest, key=value.name):
+            if dep.optional:
+                # enabling the optional dependency brings its own settings
+                deps |= _entry_deps(dep, dep.default_features, dep.features)
+                if value.feature:
+                    deps.add(range_dependency(dep.name, value.feature, dep.range))  # type: ignore[arg-type]
+            elif value.feature:
+                deps.add(range_dependency(dep.name, value.feature, dep.range))  # type: ignore[arg-type]
+    return tuple(sorted(deps))
+
+
+def requires(manifest: Manifest, feature: Optional[str]) -> Tuple[str, ...]:
+    return devel_requires(manifest) if feature is None else feature_requires(manifest, feature)
+
+
+def msrv(manifest: Manifest) -> Optional[str]:
+    return manifest.rust_version or EDITION_MSRV.get(manifest.edition)
+
+
+def buildrequires(manifest: Manifest, selection: Selection, with_check: bool = False) -> Tuple[str, ...]:
+    """What ``cargo build`` (and ``cargo test`` with ``with_check``) needs
+    for ``selection``, offline: the full closure over enabled features."""
+    act = resolve(manifest, selection)
+    active = [
+        d
+        for d in manifest.dependencies
+        if d.on_linux and (d.kind != "dev" or with_check) and (not d.optional or d.key in act.optional)
+    ]
+    features: Dict[str, Set[str]] = {}
+    defaults: Dict[str, bool] = {}
+    for dep in active:
+        features.setdefault(dep.key, set()).update(dep.features)
+        defaults[dep.key] = defaults.get(dep.key, False) or dep.default_features
+    for key, feats in list(act.dep_features.items()) + list(act.weak.items()):
+        features.setdefault(key, set()).update(feats)
+        if "default" in feats:
+            defaults[key] = True
+    brs: Set[str] = set()
+    version = msrv(manifest)
+    if version:
+        brs.add(f"rust >= {version}")
+    for dep in active:
+        if dep.range is not None:
+            brs |= _entry_deps(dep, defaults[dep.key], features[dep.key])
+    brs |= _weak_workaround(manifest, act, active, defaults, features)
+    return tuple(sorted(brs))
+
+
+def _weak_workaround(
+    manifest: Manifest,
+    act: Activation,
+    active: List[Dependency],
+    defaults: Dict[str, bool],
+    features: Dict[str, Set[str]],
+) -> Set[str]:
+    """Optional dependencies reached only through ``X?/f`` are still needed to
+    build: cargo's offline resolver wants such a crate present even while X
+    stays off (Fedora's cargo2rpm requires them for the same reason)."""
+    brs: Set[str] = set()
+    for key, weak in act.weak.items():
+        for dep in _runtime_entries(manifest, key=key, optional=True):
+            if dep in active:
+                continue
+            default = defaults.get(key, False) or dep.default_features
+            brs |= _entry_deps(dep, default, features.get(key, set()) | weak | set(dep.features))
+    return brs
+
+
+def plan(manifest: Manifest) -> Plan:
+    """Every subpackage: ``-devel`` and one per feature, for library crates."""
+    subs: List[Subpackage] = []
+    if manifest.is_lib:
+        for feature in (None,) + feature_names(manifest):
+            subs.append(
+                Subpackage(
+                    name=subpackage_name(manifest.name, feature),
+                    feature=feature,
+                    provides=(provides(manifest, feature),),
+                    requires=requires(manifest, feature),
+                )
+            )
+    return Plan(manifest=manifest, rpm_version=semver2rpm(manifest.version), subpackages=tuple(subs))
+
+
+def binaries(manifest: Manifest, selection: Selection) -> Tuple[str, ...]:
+    """Binary targets whose required features the selection enables."""
+    enabled = resolve(manifest, selection).features
+    return tuple(b.name for b in manifest.binaries if all(f in enabled for f in b.required_features))

@@ -1,0 +1,4 @@
+//! A bundled example for buildsys.
+pub fn greeting() -> &'static str {
+    "hello"
+}
