@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
+from buildsys.errors import BuildsysError
 from buildsys.features import Activation, Selection, check_feature, resolve
 from buildsys.manifest import Dependency, Manifest
 from buildsys.rpmdeps import exact_dependency, range_dependency, semver2rpm
@@ -46,8 +47,6 @@ def feature_from_subpackage(name: str) -> Optional[str]:
     The crate part is not compared with the crate name: compat packages such
     as ``rust-foo0.3-devel`` carry a version in it.
     """
-    from buildsys.errors import BuildsysError
-
     if not (name.startswith("rust-") and name.endswith("-devel")):
         raise BuildsysError(f"subpackage {name!r} is not named rust-CRATE[+FEATURE]-devel")
     middle = name[len("rust-") : -len("-devel")]
