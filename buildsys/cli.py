@@ -17,9 +17,9 @@ from buildsys.rpmdeps import rpm2semver, semver2rpm
 from buildsys.semver import Version
 from buildsys.summary import summary
 
-# Printed on stdout when an RPM dependency generator fails: RPM refuses it as
-# a dependency, so the build stops even where a generator's exit code is not
-# checked.
+# Printed on stdout when an RPM dependency generator fails: not a valid
+# dependency, so the build cannot quietly go on without the real ones, even
+# where a generator's exit status is not checked (cargo2rpm does the same).
 GENERATOR_POISON = "*** buildsys failed, see the error above ***"
 
 
