@@ -6,7 +6,6 @@ independently: rustc decides cfg(...), RPM decides range equivalence."""
 from __future__ import annotations
 
 import concurrent.futures
-import json
 from pathlib import Path
 from typing import Dict, List, Optional
 
