@@ -4,7 +4,17 @@ VENV ?= .venv
 export BUILDSYS_CACHE ?= /var/cache/buildsys
 HOST_PACKAGES = rpm python3-rpm python3-venv mmdebstrap dpkg
 
-.PHONY: demo check host-packages
+# `make install DESTDIR=ROOT`: what rpmbuild inside ROOT needs, run by ROOT's
+# own python3. The Python package goes to a private directory so that it
+# does not depend on the site directory layout of ROOT's Python.
+PREFIX ?= /usr
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+RPMCONFIGDIR ?= $(PREFIX)/lib/rpm
+TARGET_PYTHON ?= /usr/bin/python3
+PYDIR = $(DATADIR)/buildsys
+
+.PHONY: demo check host-packages install
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/buildsys -p examples/hello-features packages
@@ -19,3 +29,12 @@ $(VENV)/.installed: pyproject.toml | host-packages
 	$(HOST_PYTHON) -m venv --system-site-packages $(VENV)
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
+
+install:
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PYDIR)/buildsys $(DESTDIR)$(RPMCONFIGDIR)/macros.d $(DESTDIR)$(RPMCONFIGDIR)/lua/buildsys
+	install -m 644 buildsys/*.py $(DESTDIR)$(PYDIR)/buildsys/
+	install -m 644 macros.d/macros.buildsys macros.d/macros.buildsys-srpm $(DESTDIR)$(RPMCONFIGDIR)/macros.d/
+	install -m 644 rpm-lua/buildsys/*.lua $(DESTDIR)$(RPMCONFIGDIR)/lua/buildsys/
+	printf '%s\n' '#!$(TARGET_PYTHON) -s' 'import sys' 'sys.path.insert(0, "$(PYDIR)")' \
+		'from buildsys.cli import main' 'sys.exit(main())' > $(DESTDIR)$(BINDIR)/buildsys
+	chmod 755 $(DESTDIR)$(BINDIR)/buildsys

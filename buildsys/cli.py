@@ -7,10 +7,14 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 
 from buildsys import manifest as manifest_mod
 from buildsys import plan as plan_mod
+from buildsys import prepare as prepare_mod
+from buildsys import registry as registry_mod
+from buildsys import specparts as specparts_mod
 from buildsys.errors import BuildsysError
 from buildsys.features import Selection
 from buildsys.rpmdeps import rpm2semver, semver2rpm
@@ -63,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
         conv = sub.add_parser(action, help=text)
         conv.add_argument("version")
     sub.add_parser("packages", help="every subpackage with its Provides and Requires, for people")
+    prep = sub.add_parser("prepare", help="%%cargo_prep: offline cargo setup of an unpacked crate (PATH: its directory)")
+    prep.add_argument("--registry", required=True, help="the directory registry (%%{cargo_registry})")
+    inst = sub.add_parser("install", help="%%cargo_install: the library's sources into DESTDIR/REGISTRY")
+    inst.add_argument("--registry", required=True)
+    inst.add_argument("--destdir", required=True, help="%%{buildroot}")
+    parts = sub.add_parser("specparts", help="write the -devel and feature subpackages as specparts")
+    parts.add_argument("--registry", required=True)
+    parts.add_argument("--dir", help="where to write them (default: $RPM_SPECPARTS_DIR)")
+    parts.add_argument("--stdout", action="store_true", help="print them instead")
     meta = sub.add_parser("metadata", help="everything, as one JSON document")
     _selection_args(meta)
     return parser
@@ -162,6 +175,45 @@ def act_packages(args: argparse.Namespace) -> None:
         _out([f"  Provides: {line}" for line in sub.provides] + [f"  Requires: {line}" for line in sub.requires])
 
 
+def _crate_dir(args: argparse.Namespace) -> Path:
+    if not args.path:
+        raise BuildsysError(f"'{args.action}' needs -p/--path")
+    path = Path(args.path)
+    return path.parent if path.name == "Cargo.toml" else path
+
+
+def _packaged_manifest(srcdir: Path) -> manifest_mod.Manifest:
+    """The manifest as it will be packaged: the one %cargo_prep saved, since
+    the one in the build tree has other platforms' dependencies removed."""
+    saved = prepare_mod.pristine_manifest(srcdir)
+    return manifest_mod.load(str(saved if saved.exists() else srcdir / "Cargo.toml"), crate_root=srcdir)
+
+
+def act_prepare(args: argparse.Namespace) -> None:
+    srcdir = _crate_dir(args)
+    for table in prepare_mod.prepare(srcdir, args.registry):
+        print(f"buildsys: not building against [target.{table}] dependencies (never on Linux)")
+
+
+def act_install(args: argparse.Namespace) -> None:
+    srcdir = _crate_dir(args)
+    m = _packaged_manifest(srcdir)
+    if m.is_lib:
+        registry_mod.install_sources(srcdir, Path(args.destdir), args.registry, m)
+
+
+def act_specparts(args: argparse.Namespace) -> None:
+    srcdir = _crate_dir(args)
+    p = plan_mod.plan(_packaged_manifest(srcdir))
+    parts = specparts_mod.render(p, args.registry, prepare_mod.source_files(srcdir))
+    if args.stdout:
+        for name in sorted(parts):
+            print(f"# {name}\n{parts[name]}")
+        return
+    for path in specparts_mod.write(specparts_mod.specparts_dir(args.dir), parts):
+        print(f"buildsys: wrote {path}")
+
+
 ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "provides": act_provides,
     "requires": act_requires,
@@ -175,6 +227,9 @@ ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "rpm2semver": lambda a: print(rpm2semver(a.version)),
     "metadata": act_metadata,
     "packages": act_packages,
+    "prepare": act_prepare,
+    "install": act_install,
+    "specparts": act_specparts,
 }
 
 

@@ -126,26 +126,39 @@ class Manifest:
         return tuple(sorted({d.key for d in self.dependencies if d.optional}))
 
 
-def load(path: str) -> Manifest:
-    """Read ``path`` (a ``Cargo.toml`` or the directory holding one)."""
+def load(path: str, crate_root: Optional[Path] = None) -> Manifest:
+    """Read ``path`` (a ``Cargo.toml`` or the directory holding one).
+
+    Targets are discovered under ``crate_root``, by default the manifest's
+    directory (a saved copy of a manifest lives elsewhere).
+    """
+    file = manifest_file(path)
+    _, data = read_toml(file)
+    try:
+        return _from_data(data, file, crate_root or file.parent)
+    except BuildsysError as exc:
+        raise exc.with_path(str(file)) from None
+
+
+def manifest_file(path: str) -> Path:
     file = Path(path)
-    if file.is_dir():
-        file = file / "Cargo.toml"
+    return file / "Cargo.toml" if file.is_dir() else file
+
+
+def read_toml(file: Path) -> Tuple[str, Dict[str, Any]]:
+    """The text of a TOML file and what it parses to; any problem is a
+    :class:`BuildsysError` naming the file."""
     try:
         raw = file.read_bytes()
     except OSError as exc:
         raise BuildsysError(f"cannot read: {exc.strerror or exc}", str(file)) from None
     try:
         text = raw.decode("utf-8")
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except UnicodeDecodeError as exc:
         raise BuildsysError(f"not valid UTF-8 at byte {exc.start}", str(file)) from None
     except tomllib.TOMLDecodeError as exc:
         raise BuildsysError(f"invalid TOML: {exc}", str(file)) from None
-    try:
-        return _from_data(data, file)
-    except BuildsysError as exc:
-        raise exc.with_path(str(file)) from None
 
 
 def _str(table: Mapping[str, Any], key: str, where: str) -> Optional[str]:
@@ -206,7 +219,7 @@ def _resolve_workspace(data: Mapping[str, Any]) -> Mapping[str, Any]:
     return out
 
 
-def _from_data(data: Mapping[str, Any], file: Path) -> Manifest:
+def _from_data(data: Mapping[str, Any], file: Path, root: Path) -> Manifest:
     data = _resolve_workspace(data)
     package = data.get("package", data.get("project"))
     if not isinstance(package, dict):
@@ -229,7 +242,6 @@ def _from_data(data: Mapping[str, Any], file: Path) -> Manifest:
 
     dependencies = _dependencies(data)
     features = _features(data.get("features", {}), dependencies)
-    root = file.parent
     return Manifest(
         path=str(file),
         name=name,

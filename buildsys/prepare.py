@@ -1,0 +1,163 @@
+"""``%cargo_prep``: make an unpacked crate build offline against the RPM
+crate registry.
+
+Cargo resolves a lock file over every dependency a manifest names, on every
+platform, before it builds anything. Crates that only matter on other
+operating systems are never packaged, so their target tables are taken out
+of the copy that gets built. The packaged copy keeps the manifest exactly as
+it was after %prep; both the manifest and the file list are saved for
+``%cargo_install`` in ``.buildsys/``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+from buildsys.cfg import target_applies
+from buildsys.errors import BuildsysError
+from buildsys.manifest import read_toml, tomllib
+
+STATE = ".buildsys"
+# Never packaged: our own state, cargo's configuration and build output.
+NOT_SOURCES = (STATE, ".cargo", "target")
+
+CARGO_CONFIG = """\
+# Written by buildsys (%cargo_prep): offline builds from the RPM registry.
+[source.crates-io]
+replace-with = "rpm-registry"
+
+[source.rpm-registry]
+directory = "{registry}"
+
+[net]
+offline = true
+
+[term]
+verbose = true
+
+[profile.rpm]
+inherits = "release"
+opt-level = 3
+codegen-units = 1
+debug = 2
+strip = "none"
+"""
+
+
+def pristine_manifest(srcdir: Path) -> Path:
+    return srcdir / STATE / "Cargo.toml"
+
+
+def source_files(srcdir: Path) -> List[str]:
+    """The crate's files as %prep left them, recorded by :func:`prepare`."""
+    listing = srcdir / STATE / "files"
+    if not listing.exists():
+        raise BuildsysError("no record of the crate's files: %cargo_prep has not run here", str(srcdir))
+    return [line for line in listing.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _walk(srcdir: Path) -> List[str]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(srcdir):
+        rel = Path(dirpath).relative_to(srcdir)
+        if rel == Path("."):
+            dirnames[:] = [d for d in dirnames if d not in NOT_SOURCES]
+        dirnames.sort()
+        found.extend(str(rel / f) if rel != Path(".") else f for f in filenames)
+    return sorted(found)
+
+
+def prepare(srcdir: Path, registry: str) -> List[str]:
+    """Set up ``srcdir`` for offline cargo; returns the removed target tables.
+
+    Running it again (a repeated %prep-less conf, a -br round) gives the same
+    result: it always starts from the saved manifest.
+    """
+    manifest = srcdir / "Cargo.toml"
+    state = srcdir / STATE
+    if not pristine_manifest(srcdir).exists():
+        if not manifest.exists():
+            raise BuildsysError("no Cargo.toml here: is this the unpacked crate?", str(srcdir))
+        files = _walk(srcdir)
+        state.mkdir(exist_ok=True)
+        shutil.copyfile(manifest, pristine_manifest(srcdir))
+        (state / "files").write_text("".join(f + "\n" for f in files), encoding="utf-8")
+    text, data = read_toml(pristine_manifest(srcdir))
+    built, removed = without_foreign_targets(text, data, str(manifest))
+    manifest.write_text(built, encoding="utf-8")
+    (srcdir / ".cargo").mkdir(exist_ok=True)
+    (srcdir / ".cargo" / "config.toml").write_text(CARGO_CONFIG.format(registry=registry), encoding="utf-8")
+    return removed
+
+
+def _key_parts(header: str) -> Optional[List[str]]:
+    """The dotted key of a ``[table]`` header line, or None for anything
+    else. Quoted parts may hold dots and brackets (``'cfg(a.b)'``)."""
+    body = header.strip()
+    if not body.startswith("[") or body.startswith("[["):
+        return None
+    parts: List[str] = []
+    i, n = 1, len(body)
+    while i < n:
+        c = body[i]
+        if c in " \t":
+            i += 1
+        elif c in "'\"":
+            end = body.find(c, i + 1)
+            if end < 0 or (c == '"' and "\\" in body[i:end]):
+                return None  # escapes in a header: let verification decide
+            parts.append(body[i + 1 : end])
+            i = end + 1
+        elif c in ".":
+            i += 1
+        elif c == "]":
+            return parts
+        else:
+            j = i
+            while j < n and (body[j].isalnum() or body[j] in "-_"):
+                j += 1
+            if j == i:
+                return None
+            parts.append(body[i:j])
+            i = j
+    return None
+
+
+def without_foreign_targets(text: str, data: Dict[str, Any], where: str) -> Tuple[str, List[str]]:
+    """``text`` without the ``[target.X...]`` tables whose X never holds on
+    Linux. The edit is textual, so comments and layout survive; the result is
+    parsed again and must equal the original minus exactly those tables."""
+    targets = data.get("target", {})
+    foreign = sorted(t for t in targets if not target_applies(t)) if isinstance(targets, dict) else []
+    if not foreign:
+        return text, []
+    kept: List[str] = []
+    dropping = False
+    for line in text.splitlines(keepends=True):
+        if line.lstrip().startswith("["):
+            parts = _key_parts(line)
+            if parts is not None or line.lstrip().startswith("[["):
+                dropping = bool(parts and len(parts) >= 2 and parts[0] == "target" and parts[1] in foreign)
+        if not dropping:
+            kept.append(line)
+    result = "".join(kept)
+    expected = copy.deepcopy(data)
+    for t in foreign:
+        del expected["target"][t]
+    if not expected["target"]:
+        del expected["target"]
+    try:
+        again: Optional[Dict[str, Any]] = tomllib.loads(result)
+    except tomllib.TOMLDecodeError:
+        again = None
+    if again != expected:
+        raise BuildsysError(
+            "cannot take the dependencies for other operating systems out of this manifest "
+            f"({', '.join(foreign)}) without changing anything else; patch them out in %prep",
+            where,
+        )
+    return result, foreign

@@ -1,0 +1,37 @@
+"""``%cargo_install`` for libraries: the crate's sources into the RPM crate
+registry, where cargo finds them as a directory source."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import List
+
+from buildsys.manifest import Manifest
+from buildsys.prepare import pristine_manifest, source_files
+from buildsys.rpmdeps import rpm2semver, semver2rpm
+
+# cargo insists on a checksum file in a directory source; an empty one means
+# "nothing to verify", which is right for files owned by an RPM package.
+CHECKSUM = '{"files":{},"package":""}'
+
+
+def crate_dir(registry: str, manifest: Manifest) -> str:
+    """Where cargo looks for NAME at VERSION: ``REGISTRY/NAME-VERSION``
+    (SemVer without build metadata, as %{version_no_tilde} gives it)."""
+    return f"{registry.rstrip('/')}/{manifest.name}-{rpm2semver(semver2rpm(manifest.version))}"
+
+
+def install_sources(srcdir: Path, destdir: Path, registry: str, manifest: Manifest) -> List[str]:
+    """Copy the packaged files; returns them, relative to the crate dir."""
+    target = Path(str(destdir) + crate_dir(registry, manifest))
+    if target.exists():
+        shutil.rmtree(target)  # a repeated %install must not mix two trees
+    files = source_files(srcdir)
+    for rel in files:
+        src = pristine_manifest(srcdir) if rel == "Cargo.toml" else srcdir / rel
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dest)
+    (target / ".cargo-checksum.json").write_text(CHECKSUM, encoding="utf-8")
+    return files

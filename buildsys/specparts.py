@@ -1,0 +1,128 @@
+"""The ``-devel`` and ``+FEATURE-devel`` subpackages as RPM specparts text.
+
+Everything comes from the :class:`~buildsys.plan.Plan`; crate text goes
+through :mod:`buildsys.spectext`. Each package carries its own
+``BuildArch: noarch`` (RPM 4.19 builds a generated subpackage for the
+machine's arch otherwise) and a ``%files`` list (RPM silently skips a
+package without one).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from buildsys.errors import BuildsysError
+from buildsys.plan import Plan, Subpackage
+from buildsys.registry import crate_dir
+from buildsys.spectext import PLAIN_FILE_NAME, escape, paragraph_lines
+
+# Names RPM tooling and rust2rpm treat as license texts and as docs.
+LICENSE_FILE = re.compile(r"(?i)(licen[cs]e|copying|copyright|notice|unlicense)([-._].*)?$")
+DOC_FILE = re.compile(r"(?i)(readme|changelog|changes|news|authors|contributing)([-._].*)?$")
+
+
+def _plain(rel: str) -> bool:
+    return all(PLAIN_FILE_NAME.fullmatch(part) for part in rel.split("/"))
+
+
+def license_and_doc_files(plan: Plan, files: Sequence[str]) -> Tuple[List[str], List[str]]:
+    """Top-level license and doc files, plus ``license-file`` wherever it is.
+    Names that would need quoting in %files are left to the directory entry,
+    which owns them anyway."""
+    present = set(files)
+    licenses = {f for f in files if "/" not in f and LICENSE_FILE.match(f)}
+    declared = plan.manifest.license_file
+    if declared:
+        declared = os.path.normpath(declared)
+        if declared in present:
+            licenses.add(declared)
+    docs = {f for f in files if "/" not in f and DOC_FILE.match(f)} - licenses
+    return sorted(f for f in licenses if _plain(f)), sorted(f for f in docs if _plain(f))
+
+
+def _header(sub: Subpackage, summary: str) -> List[str]:
+    lines = [f"%package -n {sub.name}", f"Summary:        {summary}", "BuildArch:      noarch"]
+    lines += [f"Provides:       {escape(p)}" for p in sub.provides]
+    lines += [f"Requires:       {escape(r)}" for r in sub.requires]
+    return lines
+
+
+def devel_part(plan: Plan, sub: Subpackage, registry: str, files: Sequence[str]) -> str:
+    crate = plan.manifest.name
+    where = crate_dir(registry, plan.manifest)
+    licenses, docs = license_and_doc_files(plan, files)
+    lines = _header(sub, "%{summary}")
+    lines += ["", f"%description -n {sub.name}"]
+    described = paragraph_lines(plan.manifest.description)
+    if described:
+        lines += described + [""]
+    lines += [
+        "This package contains library source intended for building other",
+        f'packages which use the "{crate}" crate.',
+        "",
+        f"%files -n {sub.name}",
+    ]
+    lines += [f"%license {where}/{f}" for f in licenses]
+    lines += [f"%doc {where}/{f}" for f in docs]
+    lines += [f"{where}/", ""]
+    return "\n".join(lines)
+
+
+def feature_part(plan: Plan, sub: Subpackage, registry: str) -> str:
+    assert sub.feature is not None
+    crate = plan.manifest.name
+    lines = _header(sub, "%{summary}")
+    lines += [
+        "",
+        f"%description -n {sub.name}",
+        "This package contains library source intended for building other",
+        f'packages which use the "{sub.feature}" feature of the "{crate}" crate.',
+        "",
+        f"%files -n {sub.name}",
+        f"%ghost {crate_dir(registry, plan.manifest)}/Cargo.toml",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def render(plan: Plan, registry: str, files: Sequence[str]) -> Dict[str, str]:
+    """File name -> contents. Never the ``rpm-`` prefix: RPM writes its own
+    debuginfo part into the same directory."""
+    parts: Dict[str, str] = {}
+    features: List[str] = []
+    for sub in plan.subpackages:
+        if sub.feature is None:
+            parts["10-cargo-devel.specpart"] = devel_part(plan, sub, registry, files)
+        else:
+            features.append(feature_part(plan, sub, registry))
+    if features:
+        parts["20-cargo-features.specpart"] = "\n".join(features)
+    return parts
+
+
+def specparts_dir(explicit: Optional[str]) -> Path:
+    where = explicit or os.environ.get("RPM_SPECPARTS_DIR")
+    if not where:
+        raise BuildsysError(
+            "RPM_SPECPARTS_DIR is not set: this rpm cannot add subpackages during the build "
+            "(specparts need RPM 4.19+); use the static compat mode (compat/epel9) instead"
+        )
+    path = Path(where)
+    if not path.is_dir():
+        raise BuildsysError(
+            f"the specparts directory {where} does not exist (on RPM 4.19 only %setup/%autosetup "
+            "creates it); use %autosetup in %prep, or the static compat mode (compat/epel9)"
+        )
+    return path
+
+
+def write(directory: Path, parts: Dict[str, str]) -> List[Path]:
+    written = []
+    for name in sorted(parts):
+        path = directory / name
+        path.write_text(parts[name], encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,189 @@
+-- BuildSystem: cargo, the option side. RPM hands a section macro all of
+-- that section's BuildOption lines as one space-separated list in %*
+-- (quotes do not group words), past the macro's own getopt; so the
+-- options are parsed here. Runs under the Lua of every supported rpm:
+-- 5.2 (Debian bullseye), 5.3 (Debian), 5.4 (Fedora, RHEL).
+
+local M = {}
+
+-- What each section accepts besides the feature selection.
+M.SECTIONS = {
+  conf = { no_check = true },
+  generate_buildrequires = {},
+  build = {},
+  install = {},
+  check = { no_check = true, harness = true },
+}
+
+local function fail(section, text)
+  error("BuildOption(" .. section .. "): " .. text, 0)
+end
+
+local function feature_list(section, option, value)
+  if value == nil or value == "" then
+    fail(section, option .. " needs a comma-separated list of features")
+  end
+  for name in (value .. ","):gmatch("([^,]*),") do
+    -- cargo's feature syntax (FEATURE, DEP/FEATURE); nothing a shell or
+    -- rpm would read differently
+    if not name:match("^[%w_][%w_.+/-]*$") then
+      fail(section, option .. ": '" .. name .. "' is not a feature name")
+    end
+  end
+  return value
+end
+
+-- Parse the words of one section's options. Returns a table:
+--   features (string or nil), all, no_default, no_check (booleans),
+--   harness (list of words for the test harness), selects (boolean: any
+--   of -a/-n/-f given).
+function M.parse(section, words)
+  local spec = M.SECTIONS[section]
+  if spec == nil then
+    fail(section, "'" .. tostring(section) .. "' is not a section BuildSystem: cargo knows")
+  end
+  local o = { all = false, no_default = false, no_check = false, harness = {}, selects = false }
+  local i = 1
+  while i <= #words do
+    local w = words[i]
+    local long_features = w:match("^%-%-features=(.*)$")
+    if w == "-a" or w == "--all-features" then
+      o.all, o.selects = true, true
+    elseif w == "-n" or w == "--no-default-features" then
+      o.no_default, o.selects = true, true
+    elseif w == "-f" or w == "--features" then
+      i = i + 1
+      o.features, o.selects = feature_list(section, w, words[i]), true
+    elseif long_features ~= nil then
+      o.features, o.selects = feature_list(section, "--features", long_features), true
+    elseif spec.no_check and w == "--no-check" then
+      o.no_check = true
+    elseif spec.harness and w == "--skip" then
+      i = i + 1
+      if words[i] == nil or words[i] == "" then
+        fail(section, "--skip needs a test name")
+      end
+      table.insert(o.harness, "--skip")
+      table.insert(o.harness, words[i])
+    elseif spec.harness and w == "--" then
+      for j = i + 1, #words do
+        table.insert(o.harness, words[j])
+      end
+      break
+    else
+      fail(section, "unknown option '" .. w .. "' (see docs/buildoptions.md)")
+    end
+    i = i + 1
+  end
+  if o.all and (o.no_default or o.features) then
+    fail(section, "-a cannot be combined with -n or -f")
+  end
+  for _, w in ipairs(o.harness) do
+    if not w:match("^[%w_.:=/+,-]+$") then
+      fail(section, "test harness argument '" .. w .. "' has characters that are not allowed")
+    end
+  end
+  return o
+end
+
+-- Split the text of %* into words.
+function M.words(text)
+  local out = {}
+  for w in tostring(text or ""):gmatch("%S+") do
+    table.insert(out, w)
+  end
+  return out
+end
+
+-- A section's selection, else the one given to conf (BuildOption without
+-- a section), else cargo's default.
+function M.effective(conf, own)
+  local o = {}
+  local from = own.selects and own or conf
+  o.all, o.no_default, o.features = from.all, from.no_default, from.features
+  o.no_check = conf.no_check or own.no_check
+  o.harness = own.harness
+  return o
+end
+
+-- The selection as the -a/-n/-f flags of the %cargo_* macros.
+function M.flags(o)
+  local f = {}
+  if o.all then table.insert(f, "-a") end
+  if o.no_default then table.insert(f, "-n") end
+  if o.features then table.insert(f, "-f " .. o.features) end
+  return table.concat(f, " ")
+end
+
+local function join(...)
+  local parts = {}
+  for _, p in ipairs({ ... }) do
+    if p ~= "" then table.insert(parts, p) end
+  end
+  return table.concat(parts, " ")
+end
+
+-- The body of one generated section, as %cargo_* macro calls.
+-- tests_off: the packager switched %check off from outside the spec
+-- (rpmbuild --without check).
+function M.body(section, conf, own, tests_off)
+  local o = M.effective(conf, own)
+  local sel = M.flags(o)
+  local no_tests = o.no_check or tests_off
+  if section == "conf" then
+    return "%cargo_prep"
+  elseif section == "generate_buildrequires" then
+    return join("%cargo_generate_buildrequires", sel, no_tests and "" or "-t")
+  elseif section == "build" then
+    return table.concat({
+      join("%cargo_build", sel),
+      join("%cargo_license_summary", sel),
+      join("%cargo_license", sel) .. " > LICENSE.dependencies",
+      "%cargo_specparts",
+    }, "\n")
+  elseif section == "install" then
+    return join("%cargo_install", sel)
+  elseif section == "check" then
+    if no_tests then
+      return "echo 'buildsys: tests switched off'"
+    end
+    local harness = table.concat(o.harness, " ")
+    return join("%cargo_test", sel, harness ~= "" and ("-- -- " .. harness) or "")
+  end
+  fail(section, "no such section")
+end
+
+-- The crate name of a spec: Name without the "rust-" prefix.
+function M.crate_name(name)
+  return (name:gsub("^rust%-", ""))
+end
+
+-- An RPM version back in SemVer form, for crates.io URLs and registry
+-- paths: "~" before the pre-release becomes "-" again, and so does "_"
+-- inside it (the inverse of buildsys.rpmdeps.semver2rpm; a test checks
+-- the two agree on every crate version in the corpus).
+function M.version_no_tilde(version)
+  local release, pre = version:match("^([^~]*)~(.*)$")
+  if release == nil then
+    return version
+  end
+  return release .. "-" .. (pre:gsub("_", "-"))
+end
+
+-- Entry point for the %buildsystem_cargo_* macros (inside rpm only).
+-- conf runs first (rpm expands conf's macro before the others), so its
+-- options are kept in a macro for the sections after it.
+function M.section(section, args)
+  local own = M.parse(section, args or {})
+  local conf
+  if section == "conf" then
+    rpm.define("__buildsys_conf_options " .. (#args > 0 and table.concat(args, " ") or "%{nil}"))
+    conf = own
+  else
+    conf = M.parse("conf", M.words(rpm.expand("%{?__buildsys_conf_options}")))
+  end
+  local tests_off = rpm.expand("%{?_without_check}") ~= ""
+  print(rpm.expand(M.body(section, conf, own, tests_off)))
+end
+
+return M

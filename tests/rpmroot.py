@@ -1,0 +1,169 @@
+"""Real rpmbuild in Debian roots: trixie (RPM 4.20.1, cargo 1.85) and forky
+(RPM 6.1, cargo 1.97), provisioned with mmdebstrap and cached (roots.py).
+
+Each :class:`BuildRoot` is a private overlay on the cached root, so a test can
+``make install`` buildsys, install RPMs into the rpmdb and the crate registry,
+and throw it all away afterwards. Debian's cargo, rustc and ``librust-*-dev``
+crates are not RPM packages; a bridge package tells the rpmdb what they
+provide (``cargo``, ``rust``, and ``crate(...)`` for each registry crate), so
+that BuildRequires and Requires are checked for real, with no ``--nodeps``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import subprocess
+import tarfile
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import rpm
+
+from buildsys import manifest as manifest_mod
+from buildsys import plan as plan_mod
+from roots import ensure_root
+
+REPO = Path(__file__).resolve().parent.parent
+
+# The crates the fixtures and the bundled example build against, as Debian
+# packages them into /usr/share/cargo/registry.
+CRATES = [
+    "librust-libc-dev",
+    "librust-log-dev",
+    "librust-serde-dev",
+    "librust-serde+derive-dev",
+    "librust-serde-json-dev",
+    "librust-serde-json+preserve-order-dev",
+    "librust-termcolor-dev",
+    "librust-cc-dev",
+    "librust-tempfile-dev",
+]
+BASE = ["rpm", "file", "python3", "cargo", "rustc", "make"]
+SUITES = {"trixie": "4.20.1", "forky": "6.1"}
+
+
+def base_root(suite: str) -> Path:
+    return ensure_root(suite, BASE + CRATES)
+
+
+def crate_archive(srcdir: Path, dest_dir: Path, name: str, version: str) -> Path:
+    """A .crate (tar.gz with NAME-VERSION/ on top) from a directory, with
+    fixed times and owners so that it is the same bytes every run."""
+    dest = dest_dir / f"{name}-{version}.crate"
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        for path in sorted(p for p in srcdir.rglob("*") if p.is_file() and "target" not in p.parts):
+            info = tar.gettarinfo(str(path), f"{name}-{version}/{path.relative_to(srcdir)}")
+            info.mtime, info.uid, info.gid, info.uname, info.gname, info.mode = 0, 0, 0, "", "", 0o644
+            with open(path, "rb") as fh:
+                tar.addfile(info, fh)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    with open(dest, "wb") as out:
+        with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as gz:
+            gz.write(buf.getvalue())
+    return dest
+
+
+class BuildRoot:
+    """An overlay on a cached root. ``run`` executes in a fresh mount
+    namespace each call; the upper layer keeps the changes between calls."""
+
+    def __init__(self, suite: str, workdir: Path) -> None:
+        self.suite = suite
+        self.lower = base_root(suite)
+        self.dir = workdir / f"root-{suite}"
+        self.upper, self.work, self.merged = self.dir / "upper", self.dir / "work", self.dir / "merged"
+        for d in (self.upper, self.work, self.merged):
+            d.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["make", "-s", "-C", str(REPO), "install", f"DESTDIR={self.upper}"], check=True)
+        self.home = self.upper / "root"
+        self._bridge()
+
+    def path(self, inside: str) -> Path:
+        """Where a path inside the root can be written from the host (the
+        upper layer) before a run, or read after it."""
+        return self.upper / inside.lstrip("/")
+
+    def write(self, inside: str, data: bytes) -> Path:
+        target = self.path(inside)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return target
+
+    def run(self, command: str, check: bool = True, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+        script = (
+            f"mount -t overlay overlay -o lowerdir={self.lower},upperdir={self.upper},workdir={self.work} {self.merged}"
+            f" && mount -t proc proc {self.merged}/proc && mount --rbind /dev {self.merged}/dev"
+            f" && exec chroot {self.merged} /bin/sh -c \"$0\""
+        )
+        environ = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8"}
+        environ.update(env or {})
+        proc = subprocess.run(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, command],
+            capture_output=True, text=True, env=environ,
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(f"in {self.suite} root, `{command}` exited {proc.returncode}:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
+        return proc
+
+    def registry_provides(self) -> List[str]:
+        """What Debian's crates in the registry provide, in RPM terms."""
+        caps = []
+        for cargo_toml in sorted((self.lower / "usr/share/cargo/registry").glob("*/Cargo.toml")):
+            m = manifest_mod.load(str(cargo_toml))
+            caps.append(plan_mod.provides(m, None))
+            caps.extend(plan_mod.provides(m, f) for f in plan_mod.feature_names(m))
+        return caps
+
+    def _bridge(self) -> None:
+        cargo = self.run("cargo --version").stdout.split()[1]
+        provides = [f"cargo = {cargo}", f"rust = {cargo}", "buildsys = 0"] + self.registry_provides()
+        spec = "\n".join(
+            ["Name: debian-bridge", "Version: 1", "Release: 1", "Summary: Debian packages, as the rpmdb sees them",
+             "License: MIT", "BuildArch: noarch"]
+            + [f"Provides: {p}" for p in provides]
+            + ["%description", "Debian's cargo, rustc and librust-*-dev crates.", "%files", ""]
+        )
+        self.write("/root/bridge.spec", spec.encode())
+        self.run("rpmbuild -bb --quiet /root/bridge.spec && rpm -i /root/rpmbuild/RPMS/noarch/debian-bridge-1-1.noarch.rpm")
+
+    def rpmbuild(self, spec: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return self.run(f"rpmbuild {' '.join(args)} {spec}", check=check)
+
+    def built(self) -> Dict[str, "Header"]:
+        """Every binary RPM built so far, by package name."""
+        return {h.name: h for h in (Header(p) for p in sorted(self.path("/root/rpmbuild/RPMS").rglob("*.rpm")))}
+
+
+class Header:
+    """The parts of a built RPM's header the tests compare (read with the
+    host's rpm bindings, which read 4.20 and 6.x packages alike)."""
+
+    def __init__(self, path: Path) -> None:
+        ts = rpm.TransactionSet()
+        ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES | rpm._RPMVSF_NODIGESTS)
+        with open(path, "rb") as fh:
+            hdr = ts.hdrFromFdno(fh.fileno())
+        self.path = path
+        self.name: str = hdr[rpm.RPMTAG_NAME]
+        self.arch: str = hdr[rpm.RPMTAG_ARCH]
+        self.version: str = hdr[rpm.RPMTAG_VERSION]
+        self.summary: str = hdr[rpm.RPMTAG_SUMMARY]
+        self.description: str = hdr[rpm.RPMTAG_DESCRIPTION]
+        self.files: List[str] = list(hdr[rpm.RPMTAG_FILENAMES])
+        self.provides = _deps(hdr, rpm.RPMTAG_PROVIDENAME)
+        self.requires = _deps(hdr, rpm.RPMTAG_REQUIRENAME)
+        self.fileflags = dict(zip(self.files, hdr[rpm.RPMTAG_FILEFLAGS]))
+
+
+def _deps(hdr: "rpm.hdr", tag: int) -> List[str]:
+    """Dependencies as text, without rpm's own (rpmlib(...), the package's
+    self-provide)."""
+    out = []
+    for dep in rpm.ds(hdr, tag):
+        text = dep.DNEVR()[2:]
+        if text.startswith("rpmlib("):
+            continue
+        out.append(text)
+    return sorted(out)
