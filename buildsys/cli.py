@@ -183,10 +183,7 @@ def _crate_dir(args: argparse.Namespace) -> Path:
 
 
 def _packaged_manifest(srcdir: Path) -> manifest_mod.Manifest:
-    """The manifest as it will be packaged: the one %cargo_prep saved, since
-    the one in the build tree has other platforms' dependencies removed."""
-    saved = prepare_mod.pristine_manifest(srcdir)
-    return manifest_mod.load(str(saved if saved.exists() else srcdir / "Cargo.toml"), crate_root=srcdir)
+    return manifest_mod.load(str(srcdir / "Cargo.toml"))
 
 
 def act_prepare(args: argparse.Namespace) -> None:

@@ -126,16 +126,12 @@ class Manifest:
         return tuple(sorted({d.key for d in self.dependencies if d.optional}))
 
 
-def load(path: str, crate_root: Optional[Path] = None) -> Manifest:
-    """Read ``path`` (a ``Cargo.toml`` or the directory holding one).
-
-    Targets are discovered under ``crate_root``, by default the manifest's
-    directory (a saved copy of a manifest lives elsewhere).
-    """
+def load(path: str) -> Manifest:
+    """Read ``path`` (a ``Cargo.toml`` or the directory holding one)."""
     file = manifest_file(path)
     _, data = read_toml(file)
     try:
-        return _from_data(data, file, crate_root or file.parent)
+        return _from_data(data, file, file.parent)
     except BuildsysError as exc:
         raise exc.with_path(str(file)) from None
 

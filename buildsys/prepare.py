@@ -2,11 +2,12 @@
 crate registry.
 
 Cargo resolves a lock file over every dependency a manifest names, on every
-platform, before it builds anything. Crates that only matter on other
+platform, before it builds anything, and so does every crate built later
+against this one from the registry. Crates that only matter on other
 operating systems are never packaged, so their target tables are taken out
-of the copy that gets built. The packaged copy keeps the manifest exactly as
-it was after %prep; both the manifest and the file list are saved for
-``%cargo_install`` in ``.buildsys/``.
+of the manifest that is built and installed (Fedora's packagers patch them
+out by hand). The manifest as %prep left it and the list of the crate's
+files are saved in ``.buildsys/``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from buildsys.cfg import target_applies
 from buildsys.errors import BuildsysError
-from buildsys.manifest import read_toml, tomllib
+from buildsys.manifest import load, read_toml, tomllib
 
 STATE = ".buildsys"
 # Never packaged: our own state, cargo's configuration and build output.
@@ -89,6 +90,15 @@ def prepare(srcdir: Path, registry: str) -> List[str]:
     text, data = read_toml(pristine_manifest(srcdir))
     built, removed = without_foreign_targets(text, data, str(manifest))
     manifest.write_text(built, encoding="utf-8")
+    if removed:
+        try:
+            load(str(manifest))  # a feature may name a dependency that is gone now
+        except BuildsysError as exc:
+            raise BuildsysError(
+                f"{exc.message}, once the dependencies for other operating systems "
+                f"({', '.join(removed)}) are taken out; patch the manifest in %prep",
+                str(manifest),
+            ) from None
     (srcdir / ".cargo").mkdir(exist_ok=True)
     (srcdir / ".cargo" / "config.toml").write_text(CARGO_CONFIG.format(registry=registry), encoding="utf-8")
     return removed

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import List
 
 from buildsys.manifest import Manifest
-from buildsys.prepare import pristine_manifest, source_files
+from buildsys.prepare import source_files
 from buildsys.rpmdeps import rpm2semver, semver2rpm
 
 # cargo insists on a checksum file in a directory source; an empty one means
@@ -23,15 +23,16 @@ def crate_dir(registry: str, manifest: Manifest) -> str:
 
 
 def install_sources(srcdir: Path, destdir: Path, registry: str, manifest: Manifest) -> List[str]:
-    """Copy the packaged files; returns them, relative to the crate dir."""
+    """Copy the crate's files, its manifest as %cargo_prep left it (Linux
+    only, so that crates built against it resolve offline); returns them,
+    relative to the crate dir."""
     target = Path(str(destdir) + crate_dir(registry, manifest))
     if target.exists():
         shutil.rmtree(target)  # a repeated %install must not mix two trees
     files = source_files(srcdir)
     for rel in files:
-        src = pristine_manifest(srcdir) if rel == "Cargo.toml" else srcdir / rel
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, dest)
+        shutil.copy2(srcdir / rel, dest)
     (target / ".cargo-checksum.json").write_text(CHECKSUM, encoding="utf-8")
     return files

@@ -3,13 +3,14 @@ rustc, cargo2rpm 0.4.0 and RPM's own dependency matching."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
 import re
 import subprocess
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from debian_corpus import cache_root
 
@@ -190,3 +191,26 @@ def by_capability(lines: Iterable[str]) -> Dict[str, List[str]]:
         key = split_dependency(line)[0] if line.startswith(("crate(", "(crate(")) else line
         grouped.setdefault(key, []).append(line)
     return grouped
+
+
+# --- cargo2rpm beyond two comparators ----------------------------------------
+
+@contextlib.contextmanager
+def cargo2rpm_any_comparators() -> Iterator[None]:
+    """cargo2rpm gives up beyond two comparators; the judge for those is the
+    conjunction of cargo2rpm's own translation of each comparator."""
+    from cargo2rpm import semver as c2r_semver
+
+    original = c2r_semver.VersionReq.to_rpm
+
+    def to_rpm(self, crate, feature):
+        comparators = self.normalize().comparators
+        if len(comparators) <= 2:
+            return original(self, crate, feature)
+        return "(" + " with ".join(c.to_rpm(crate, feature) for c in comparators) + ")"
+
+    c2r_semver.VersionReq.to_rpm = to_rpm
+    try:
+        yield
+    finally:
+        c2r_semver.VersionReq.to_rpm = original

@@ -39,7 +39,7 @@ CRATES = [
     "librust-cc-dev",
     "librust-tempfile-dev",
 ]
-BASE = ["rpm", "file", "python3", "cargo", "rustc", "make"]
+BASE = ["rpm", "file", "python3", "cargo", "rustc", "make", "elfutils"]
 SUITES = {"trixie": "4.20.1", "forky": "6.1"}
 
 

@@ -17,29 +17,15 @@ from buildsys.features import Selection
 from debian_corpus import crate_dirs, ensure_corpus
 
 cargo2rpm_rpm = pytest.importorskip("cargo2rpm.rpm", reason="cargo2rpm is a test dependency")
-from cargo2rpm import semver as c2r_semver  # noqa: E402
 from cargo2rpm.metadata import FeatureFlags, Package  # noqa: E402
 
 CRATES = crate_dirs(ensure_corpus())
 
 
-def _conjunction_to_rpm(self, crate, feature):
-    """cargo2rpm gives up beyond two comparators; the judge for those is the
-    conjunction of cargo2rpm's own translation of each comparator."""
-    comparators = self.normalize().comparators
-    if len(comparators) <= 2:
-        return _ORIGINAL_TO_RPM(self, crate, feature)
-    return "(" + " with ".join(c.to_rpm(crate, feature) for c in comparators) + ")"
-
-
-_ORIGINAL_TO_RPM = c2r_semver.VersionReq.to_rpm
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _cargo2rpm_conjunctions():
-    c2r_semver.VersionReq.to_rpm = _conjunction_to_rpm
-    yield
-    c2r_semver.VersionReq.to_rpm = _ORIGINAL_TO_RPM
+    with oracles.cargo2rpm_any_comparators():
+        yield
 
 
 @pytest.fixture(scope="module")

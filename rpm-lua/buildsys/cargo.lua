@@ -138,7 +138,8 @@ function M.body(section, conf, own, tests_off)
     return table.concat({
       join("%cargo_build", sel),
       join("%cargo_license_summary", sel),
-      join("%cargo_license", sel) .. " > LICENSE.dependencies",
+      -- braces: a bare parametric macro call would eat the redirection
+      "%{" .. join("cargo_license", sel) .. "} > LICENSE.dependencies",
       "%cargo_specparts",
     }, "\n")
   elseif section == "install" then

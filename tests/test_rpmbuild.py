@@ -1,0 +1,305 @@
+"""BuildSystem: cargo with real rpmbuild: RPM 4.20.1 (Debian trixie) and
+RPM 6.1 (Debian forky), on fixture specs written the way a packager writes
+them. Expectations come from hand-derived tables and from cargo2rpm 0.4.0
+run on cargo's own metadata, never from buildsys."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import pytest
+
+import oracles
+from rpmroot import REPO, SUITES, BuildRoot, Header, crate_archive
+
+cargo2rpm_rpm = pytest.importorskip("cargo2rpm.rpm", reason="cargo2rpm is a test dependency")
+from cargo2rpm.metadata import Package  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SPECS = FIXTURES / "specs"
+SECTION_WORDS = ("%package", "%files", "%prep", "%build", "%install", "%check", "%conf", "%generate_buildrequires")
+
+# name, version, source dir, spec
+LEAF = ("leaf", "1.2.0", FIXTURES / "leaf", SPECS / "rust-leaf.spec")
+MID = ("mid", "0.4.0", FIXTURES / "mid", SPECS / "rust-mid.spec")
+APP = ("app", "2.0.0", FIXTURES / "app", SPECS / "app.spec")
+EXAMPLE = ("hello-features", "0.3.1-beta.2", REPO / "examples" / "hello-features", REPO / "examples" / "rust-hello-features.spec")
+
+
+def caret(cap: str, lo: str, hi: str) -> str:
+    return f"({cap} >= {lo} with {cap} < {hi}~)"
+
+
+# leaf's packages, derived by hand from tests/fixtures/leaf/Cargo.toml and
+# Fedora's conventions (rpm-facts §1); winapi is Windows-only, so absent.
+LEAF_EXPECTED: Dict[str, Tuple[List[str], List[str]]] = {
+    "rust-leaf-devel": (["crate(leaf) = 1.2.0"], ["cargo"]),
+    "rust-leaf+default-devel": (["crate(leaf/default) = 1.2.0"], ["cargo", "crate(leaf) = 1.2.0", "crate(leaf/std) = 1.2.0"]),
+    "rust-leaf+std-devel": (
+        ["crate(leaf/std) = 1.2.0"],
+        # serde?/std: Fedora's convention (cargo2rpm) requires the weak
+        # dependency together with its feature
+        [caret("crate(serde)", "1.0.100", "2.0.0"), caret("crate(serde/std)", "1.0.100", "2.0.0"), "cargo", "crate(leaf) = 1.2.0"],
+    ),
+    "rust-leaf+unix-devel": (["crate(leaf/unix) = 1.2.0"], [caret("crate(libc/default)", "0.2.100", "0.3.0"), "cargo", "crate(leaf) = 1.2.0"]),
+    # renamed: the feature is "log", the key "logging", the crate "log"
+    "rust-leaf+log-devel": (["crate(leaf/log) = 1.2.0"], [caret("crate(log/default)", "0.4.20", "0.5.0"), "cargo", "crate(leaf) = 1.2.0"]),
+    # default-features = false: no /default
+    "rust-leaf+serde-devel": (["crate(leaf/serde) = 1.2.0"], [caret("crate(serde)", "1.0.100", "2.0.0"), "cargo", "crate(leaf) = 1.2.0"]),
+}
+
+
+def own_deps(h: Header) -> Tuple[List[str], List[str]]:
+    """Provides without the package's own name, and Requires."""
+    return [p for p in h.provides if not p.startswith(h.name + " ")], h.requires
+
+
+def assert_requires_agree(ours: List[str], theirs: List[str], what: str) -> None:
+    """Equal, or, capability by capability, the same set of versions in a
+    tighter form (buildsys intersects any number of comparators; judged by
+    RPM's own version comparison)."""
+    if ours == theirs:
+        return
+    mine, other = oracles.by_capability(ours), oracles.by_capability(theirs)
+    assert sorted(mine) == sorted(other), what
+    for cap in mine:
+        if sorted(mine[cap]) != sorted(other[cap]):
+            assert len(mine[cap]) == 1 and all(oracles.same_versions(mine[cap][0], t) or len(other[cap]) > 1 for t in other[cap]), (what, cap)
+            versions = oracles.candidate_versions(mine[cap] + other[cap])
+            for v in versions:
+                assert oracles.rpm_satisfies(mine[cap][0], v) == all(oracles.rpm_satisfies(t, v) for t in other[cap]), (what, cap, v)
+
+
+def cargo2rpm_expectations(crate_dir: Path) -> Dict[str, Tuple[List[str], List[str]]]:
+    """Subpackage -> (Provides, Requires) as cargo2rpm computes them from
+    `cargo metadata`, with other-OS dependencies dropped first (buildsys's
+    documented improvement)."""
+    meta = oracles.cargo_metadata(crate_dir)
+    assert meta is not None, f"cargo metadata failed on {crate_dir}"
+    raw = oracles.root_package(meta, crate_dir)
+    exprs = {d["target"] for d in raw["dependencies"] if d["target"] and d["target"].startswith("cfg(")}
+    linux = Package(oracles.linux_only_metadata(raw, oracles.rustc_linux_cfg_truth(exprs)))
+    if not linux.is_lib():
+        return {}
+    out = {}
+    for feature in [None, "default"] + sorted(linux.features):
+        name = f"rust-{raw['name']}-devel" if feature is None else f"rust-{raw['name']}+{feature}-devel"
+        with oracles.cargo2rpm_any_comparators():
+            out[name] = ([cargo2rpm_rpm.provides(linux, feature)], sorted(cargo2rpm_rpm.requires(linux, feature)))
+    return out
+
+
+def build(root: BuildRoot, crate: Tuple[str, str, Path, Path], *args: str, check: bool = True):
+    name, version, src, spec = crate
+    crate_archive(src, root.path("/root/rpmbuild/SOURCES"), name, version)
+    root.write(f"/root/{spec.name}", spec.read_bytes())
+    return root.rpmbuild(f"/root/{spec.name}", *args, check=check)
+
+
+def packages_of(root: BuildRoot, prefix: str) -> Dict[str, Header]:
+    return {n: h for n, h in root.built().items() if n.startswith(prefix)}
+
+
+@pytest.fixture(scope="module", params=sorted(SUITES))
+def chain(request, tmp_path_factory):
+    """leaf, then its RPMs installed; mid (BuildRequires checked as mock's
+    -br loop does); its RPMs installed; then app. All offline, no --nodeps."""
+    suite = request.param
+    root = BuildRoot(suite, tmp_path_factory.mktemp(suite))
+    logs = {}
+    logs["leaf"] = build(root, LEAF, "-ba")
+    logs["mid-br-missing"] = build(root, MID, "-br", check=False)
+    leaf = packages_of(root, "rust-leaf")
+    root.run("rpm -i " + " ".join("/" + str(h.path.relative_to(root.upper)) for h in leaf.values()))
+    logs["mid-br"] = build(root, MID, "-br", check=False)
+    logs["mid"] = build(root, MID, "-ba")
+    mid = packages_of(root, "rust-mid")
+    root.run("rpm -i " + " ".join("/" + str(h.path.relative_to(root.upper)) for h in mid.values()))
+    logs["app"] = build(root, APP, "-ba")
+    # --nodeps only here: the binary's libc.so.6 and friends belong to dpkg
+    root.run("rpm -i --nodeps /root/rpmbuild/RPMS/*/app-2.0.0-1.*.rpm")
+    logs["app-run"] = root.run("app")
+    yield root, logs
+    shutil.rmtree(root.dir, ignore_errors=True)
+
+
+def test_library_spec_yields_one_package_per_feature(chain):
+    root, _ = chain
+    assert sorted(packages_of(root, "rust-leaf")) == sorted(LEAF_EXPECTED)
+
+
+def test_library_packages_match_hand_derived_dependencies(chain):
+    root, _ = chain
+    for name, h in packages_of(root, "rust-leaf").items():
+        assert own_deps(h) == (sorted(LEAF_EXPECTED[name][0]), sorted(LEAF_EXPECTED[name][1])), name
+        assert h.arch == "noarch", name
+
+
+@pytest.mark.parametrize("crate", [LEAF, MID], ids=["leaf", "mid"])
+def test_built_packages_match_cargo2rpm(chain, crate):
+    root, _ = chain
+    expected = cargo2rpm_expectations(crate[2])
+    built = packages_of(root, f"rust-{crate[0]}")
+    assert sorted(built) == sorted(expected)
+    for name, h in built.items():
+        assert own_deps(h) == (expected[name][0], expected[name][1]), name
+
+
+def test_devel_package_installs_the_crate_into_the_registry(chain):
+    root, _ = chain
+    h = root.built()["rust-leaf-devel"]
+    base = "/usr/share/cargo/registry/leaf-1.2.0"
+    assert sorted(h.files) == [base] + [f"{base}/{f}" for f in (".cargo-checksum.json", "Cargo.toml", "LICENSE", "README.md", "src", "src/lib.rs")]
+    assert h.fileflags[f"{base}/LICENSE"] & 128, "LICENSE is %license"
+    assert h.fileflags[f"{base}/README.md"] & 2, "README.md is %doc"
+    # the registry copy is the published manifest minus the Windows table,
+    # so that crates built against it resolve offline without winapi
+    installed = root.path(f"{base}/Cargo.toml").read_text()
+    original = (LEAF[2] / "Cargo.toml").read_text()
+    windows = "[target.'cfg(windows)'.dependencies]\nwinapi = { version = \"0.3\", features = [\"winbase\"] }\n\n"
+    assert windows in original and installed == original.replace(windows, "")
+    assert root.path(f"{base}/.cargo-checksum.json").read_text() == '{"files":{},"package":""}'
+    for name in LEAF_EXPECTED:
+        if name != "rust-leaf-devel":
+            assert root.built()[name].files == [f"{base}/Cargo.toml"]
+            assert root.built()[name].fileflags[f"{base}/Cargo.toml"] & 64, "feature packages %ghost Cargo.toml"
+
+
+def test_crate_text_with_macros_is_shown_not_run(chain):
+    root, _ = chain
+    assert not list(root.path("/tmp").glob("pwned*")), "a macro from the crate's description ran"
+    text = root.built()["rust-leaf-devel"].description
+    assert '%(touch /tmp/pwned-shell) %{lua: os.execute("touch' in text
+    assert "\n %files\n" in text and "\n %package -n evil\n" in text
+    assert "evil" not in root.built()
+
+
+def test_tests_run_and_check_options_reach_the_harness(chain):
+    _, logs = chain
+    assert "test tests::value ... ok" in logs["leaf"].stdout
+    assert "broken_on_purpose" not in logs["leaf"].stdout.split("--skip broken_on_purpose")[-1].replace("--skip broken_on_purpose", "")
+
+
+MID_LEAF_BRS = [caret("crate(leaf/default)", "1.2.0", "2.0.0"), caret("crate(leaf/unix)", "1.2.0", "2.0.0")]
+
+
+def test_mock_style_buildrequires_round_reports_what_is_missing(chain):
+    _, logs = chain
+    # before leaf's RPMs are installed: rpmbuild's "missing BuildRequires" exit
+    assert logs["mid-br-missing"].returncode == 11
+    for br in MID_LEAF_BRS:
+        assert br in logs["mid-br-missing"].stderr + logs["mid-br-missing"].stdout
+
+
+def test_mock_style_buildrequires_round_is_satisfied_by_installed_rpms(chain):
+    root, logs = chain
+    assert logs["mid-br"].returncode == 0, logs["mid-br"].stdout[-3000:] + logs["mid-br"].stderr[-3000:]
+    # all satisfied: rpmbuild writes the source package, dynamic BRs included
+    brs = Header(root.path("/root/rpmbuild/SRPMS/rust-mid-0.4.0-1.src.rpm")).requires
+    # hand-derived from mid's Cargo.toml: leaf ^1.2 with default features and "unix"
+    assert sorted(brs) == sorted(["buildsys", "cargo", "rust >= 1.70"] + MID_LEAF_BRS)
+
+
+def test_application_builds_offline_against_the_chain_and_runs(chain):
+    root, logs = chain
+    assert logs["app-run"].stdout.startswith("app: mid says 43 (pid ")
+    h = root.built()["app"]
+    assert h.arch != "noarch"
+    assert "/usr/bin/app" in h.files
+    assert any(f.endswith("/LICENSE.dependencies") for f in h.files)
+    lic = next(root.path("/usr/share/licenses").glob("app*/LICENSE.dependencies")).read_text()
+    assert "MIT: leaf 1.2.0" in lic and "MIT OR Apache-2.0: mid 0.4.0" in lic
+    assert not [n for n in root.built() if n.startswith("rust-app")], "a binary-only crate has no -devel"
+
+
+@pytest.fixture(scope="module", params=sorted(SUITES))
+def example(request, tmp_path_factory):
+    root = BuildRoot(request.param, tmp_path_factory.mktemp("example-" + request.param))
+    log = build(root, EXAMPLE, "-ba")
+    yield root, log
+    shutil.rmtree(root.dir, ignore_errors=True)
+
+
+def test_crate_with_library_and_binary(example):
+    root, _ = example
+    built = packages_of(root, "rust-hello-features")
+    expected = cargo2rpm_expectations(EXAMPLE[2])
+    # RPM's own debuginfo specpart sits beside ours in the same directory
+    assert "rust-hello-features-debuginfo" in built
+    ours = [n for n in built if not n.endswith(("-debuginfo", "-debugsource"))]
+    assert sorted(ours) == sorted(list(expected) + ["rust-hello-features"])
+    for name, (provides, requires) in expected.items():
+        assert own_deps(built[name])[0] == provides, name
+        assert_requires_agree(own_deps(built[name])[1], requires, name)
+        assert built[name].arch == "noarch", name
+    app = built["rust-hello-features"]
+    assert app.arch != "noarch" and "/usr/bin/hello" in app.files
+    assert "/usr/bin/hello" in root.run("rpm -qlp /root/rpmbuild/RPMS/*/rust-hello-features-0*.rpm").stdout
+
+
+def test_minimal_library_spec_has_no_sections_to_maintain():
+    for spec in (LEAF[3], MID[3]):
+        lines = [line for line in spec.read_text().splitlines() if line.strip()]
+        assert len(lines) <= 13, spec
+        assert not [line for line in lines if line.split()[0] in SECTION_WORDS], spec
+
+
+@pytest.fixture(scope="module")
+def trixie(tmp_path_factory):
+    root = BuildRoot("trixie", tmp_path_factory.mktemp("trixie-errors"))
+    yield root
+    shutil.rmtree(root.dir, ignore_errors=True)
+
+
+def _failing_spec(root: BuildRoot, extra: str, cargo_toml: str) -> "object":
+    src = Path(root.dir) / "bad"
+    (src / "src").mkdir(parents=True, exist_ok=True)
+    (src / "src" / "lib.rs").write_text("")
+    (src / "Cargo.toml").write_text(cargo_toml)
+    spec = (LEAF[3].read_text().replace("Name:           rust-leaf", "Name:           rust-bad")
+            .replace("BuildOption(check): --skip broken_on_purpose\n", extra))
+    root.write("/root/rust-bad.spec", spec.encode())
+    crate_archive(src, root.path("/root/rpmbuild/SOURCES"), "bad", "1.2.0")
+    return root.rpmbuild("/root/rust-bad.spec", "-ba", check=False)
+
+
+GOOD = '[package]\nname = "bad"\nversion = "1.2.0"\nedition = "2021"\n'
+
+
+@pytest.mark.parametrize(
+    "extra, cargo_toml, message",
+    [
+        ("BuildOption(build): --frobnicate\n", GOOD, "BuildOption(build): unknown option '--frobnicate'"),
+        ("BuildOption: -a -f x\n", GOOD, "BuildOption(conf): -a cannot be combined with -n or -f"),
+        ("BuildOption(install): -f 'x;rm'\n", GOOD, "is not a feature name"),
+        ("", GOOD + '[dependencies]\nfoo = "not a version"\n', "buildsys: error: "),
+        ("", GOOD + '[features]\nx = ["nope"]\n', "buildsys: error: "),
+    ],
+    ids=["unknown-option", "conflicting-selection", "shell-in-feature", "bad-requirement", "unknown-feature"],
+)
+def test_bad_input_fails_the_build_visibly(trixie, extra, cargo_toml, message):
+    proc = _failing_spec(trixie, extra, cargo_toml)
+    assert proc.returncode != 0
+    assert message in proc.stdout + proc.stderr
+    assert not list(trixie.path("/root/rpmbuild/RPMS").rglob("rust-bad*.rpm"))
+
+
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        ("%{crates_source}", "https://crates.io/api/v1/crates/leaf/1.2.0~rc.1/download#/leaf-1.2.0~rc.1.crate"),
+        ("%{crate}", "leaf"),
+        ("%{version_no_tilde}", "1.2.0-rc.1"),
+        ("%{version_no_tilde 1.0.0~alpha_1.x}", "1.0.0-alpha-1.x"),
+        ("%{cargo_registry}", "/usr/share/cargo/registry"),
+        ("%{crate_instdir}", "/usr/share/cargo/registry/leaf-1.2.0-rc.1"),
+        ("%{crates_source foo 2.0.0}", "https://crates.io/api/v1/crates/foo/2.0.0/download#/foo-2.0.0.crate"),
+    ],
+)
+def test_parse_time_macros_under_real_rpm(trixie, expression, expected):
+    out = trixie.run(f"rpm --define 'name rust-leaf' --define 'version 1.2.0~rc.1' --eval '{expression}'").stdout.strip()
+    if expression == "%{crates_source}":
+        expected = expected.replace("1.2.0~rc.1", "1.2.0-rc.1")
+    assert out == expected
