@@ -17,7 +17,7 @@ PYDIR = $(DATADIR)/buildsys
 .PHONY: demo check host-packages install
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/buildsys -p examples/hello-features packages
+	$(VENV)/bin/python examples/build_example.py
 
 check: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,196 @@
+"""Specparts text, crate-text escaping and the Linux-only manifest, on
+small inputs with expectations written by hand."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from buildsys import manifest, plan, specparts
+from buildsys.errors import BuildsysError
+from buildsys.prepare import prepare, without_foreign_targets
+from buildsys.manifest import tomllib
+from buildsys.spectext import escape, one_line, paragraph_lines
+
+REPO = Path(__file__).resolve().parents[2]
+LEAF = REPO / "tests" / "fixtures" / "leaf"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("100%", "100%%"),
+        ("%(touch x)", "%%(touch x)"),
+        ("%{lua: os.exit()}", "%%{lua: os.exit()}"),
+        ("%%", "%%%%"),
+        ("plain", "plain"),
+    ],
+)
+def test_every_percent_is_doubled(text, expected):
+    assert escape(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("one\ntwo", ["one two"]),
+        ("a\n\n%files\n\n%package -n x", ["a", "", " %%files", "", " %%package -n x"]),
+        ("  %prep", [" %%prep"]),
+        ("", []),
+        (None, []),
+        ("x \\", ["x \\"]),
+    ],
+)
+def test_description_lines_never_start_a_section(text, expected):
+    assert paragraph_lines(text) == expected
+
+
+def test_summary_is_one_escaped_line():
+    assert one_line("a\n b  %c") == "a b %%c"
+
+
+WINDOWS_NORMALIZED = """\
+[package]
+name = "x"
+version = "1.0.0"
+
+[dependencies.libc]
+version = "0.2"
+
+[target."cfg(windows)".dependencies.winapi]
+version = "0.3"
+features = [
+    "winbase",
+]
+
+[target.'cfg(unix)'.dependencies.nix]
+version = "0.29"
+
+[target.wasm32-unknown-unknown.dependencies]
+js-sys = "0.3"
+"""
+
+WINDOWS_REMOVED = """\
+[package]
+name = "x"
+version = "1.0.0"
+
+[dependencies.libc]
+version = "0.2"
+
+[target.'cfg(unix)'.dependencies.nix]
+version = "0.29"
+
+"""
+
+
+def test_foreign_target_tables_are_removed_and_nothing_else():
+    text, removed = without_foreign_targets(WINDOWS_NORMALIZED, tomllib.loads(WINDOWS_NORMALIZED), "Cargo.toml")
+    assert removed == ["cfg(windows)", "wasm32-unknown-unknown"]
+    assert text == WINDOWS_REMOVED
+
+
+def test_manifest_without_foreign_targets_is_left_byte_identical():
+    text = '[package]\nname = "x"\nversion = "1.0.0"\n# comment\n'
+    assert without_foreign_targets(text, tomllib.loads(text), "C") == (text, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a dotted key under [target]: not a table of its own, cannot be cut out by lines
+        '[package]\nname = "x"\nversion = "1.0.0"\n[target]\n\'cfg(windows)\'.dependencies.winapi = "0.3"\n',
+        # an escape inside the quoted key
+        '[package]\nname = "x"\nversion = "1.0.0"\n[target."cfg(windows\\u0029".dependencies]\nwinapi = "0.3"\n',
+    ],
+    ids=["dotted-key", "escaped-header"],
+)
+def test_a_layout_that_cannot_be_edited_safely_is_an_error(text):
+    with pytest.raises(BuildsysError, match="patch them out in %prep"):
+        without_foreign_targets(text, tomllib.loads(text), "Cargo.toml")
+
+
+def test_a_feature_naming_a_windows_only_dependency_stops_prepare(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "lib.rs").write_text("")
+    (tmp_path / "Cargo.toml").write_text(textwrap.dedent("""\
+        [package]
+        name = "x"
+        version = "1.0.0"
+        [features]
+        win = ["dep:winapi"]
+        [target.'cfg(windows)'.dependencies]
+        winapi = { version = "0.3", optional = true }
+        """))
+    with pytest.raises(BuildsysError, match="winapi.*other operating systems.*patch the manifest"):
+        prepare(tmp_path, "/usr/share/cargo/registry")
+
+
+def _prepared_leaf(tmp_path):
+    import shutil
+
+    shutil.copytree(LEAF, tmp_path / "leaf")
+    prepare(tmp_path / "leaf", "/usr/share/cargo/registry")
+    return tmp_path / "leaf"
+
+
+def test_prepare_is_repeatable_and_writes_offline_cargo_config(tmp_path):
+    crate = _prepared_leaf(tmp_path)
+    first = (crate / "Cargo.toml").read_bytes()
+    prepare(crate, "/usr/share/cargo/registry")
+    assert (crate / "Cargo.toml").read_bytes() == first
+    assert b"winapi" not in first
+    config = (crate / ".cargo" / "config.toml").read_text()
+    assert 'directory = "/usr/share/cargo/registry"' in config and 'replace-with = "rpm-registry"' in config
+    assert (crate / ".buildsys" / "files").read_text().split() == ["Cargo.toml", "LICENSE", "README.md", "src/lib.rs"]
+
+
+def test_specparts_have_one_package_per_feature_each_noarch_with_files(tmp_path):
+    crate = _prepared_leaf(tmp_path)
+    p = plan.plan(manifest.load(str(crate)))
+    parts = specparts.render(p, "/usr/share/cargo/registry", ["Cargo.toml", "LICENSE", "README.md", "src/lib.rs"])
+    assert sorted(parts) == ["10-cargo-devel.specpart", "20-cargo-features.specpart"]
+    text = "".join(parts.values())
+    names = ["rust-leaf-devel"] + [f"rust-leaf+{f}-devel" for f in ("default", "log", "serde", "std", "unix")]
+    for name in names:
+        assert f"%package -n {name}\n" in text and f"%files -n {name}\n" in text and f"%description -n {name}\n" in text
+    assert text.count("BuildArch:      noarch") == len(names)
+    assert [l for l in text.splitlines() if l.startswith("%package")] == [f"%package -n {n}" for n in names]
+    assert "%license /usr/share/cargo/registry/leaf-1.2.0/LICENSE\n" in parts["10-cargo-devel.specpart"]
+    assert "%doc /usr/share/cargo/registry/leaf-1.2.0/README.md\n" in parts["10-cargo-devel.specpart"]
+    assert "%%(touch /tmp/pwned-shell)" in parts["10-cargo-devel.specpart"]
+    assert "\n %%files\n" in parts["10-cargo-devel.specpart"]
+    # every part starts with a section line (RPM 4.19 requires it)
+    assert all(t.startswith("%package -n ") for t in parts.values())
+
+
+def test_specparts_are_byte_identical_across_runs(tmp_path):
+    crate = _prepared_leaf(tmp_path)
+    env = dict(os.environ, RPM_SPECPARTS_DIR=str(tmp_path))
+    outs = [
+        subprocess.run([sys.executable, "-m", "buildsys", "-p", str(crate), "specparts", "--registry", "/r", "--stdout"],
+                       capture_output=True, env=env, check=True).stdout
+        for _ in range(2)
+    ]
+    assert outs[0] == outs[1] and outs[0]
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({}, "RPM_SPECPARTS_DIR is not set"),
+        ({"RPM_SPECPARTS_DIR": "/nonexistent/SPECPARTS"}, "does not exist"),
+    ],
+)
+def test_no_specparts_directory_is_an_error_naming_the_compat_mode(tmp_path, env, message):
+    crate = _prepared_leaf(tmp_path)
+    environ = {k: v for k, v in os.environ.items() if k != "RPM_SPECPARTS_DIR"}
+    environ.update(env)
+    proc = subprocess.run([sys.executable, "-m", "buildsys", "-p", str(crate), "specparts", "--registry", "/r"],
+                          capture_output=True, text=True, env=environ)
+    assert proc.returncode == 1
+    assert message in proc.stderr and "compat/epel9" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
