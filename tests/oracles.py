@@ -29,21 +29,30 @@ def cargo_version() -> str:
     return subprocess.run(["cargo", "--version"], capture_output=True, text=True, check=True).stdout.split()[1]
 
 
-def cargo_metadata(crate_dir: Path) -> Optional[dict]:
-    """``cargo metadata --no-deps --offline``, cached per crate and cargo version.
+def _run_metadata(crate_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["cargo", "metadata", "--quiet", "--format-version", "1", "--offline", "--no-deps",
+         "--manifest-path", str(crate_dir / "Cargo.toml")],
+        capture_output=True, text=True,
+    )
+
+
+def cargo_metadata(crate_dir: Path, cached: bool = True) -> Optional[dict]:
+    """``cargo metadata --no-deps --offline``, cached per crate and cargo
+    version (``cached=False`` for crates that can change, such as the
+    fixtures: the cache is keyed by directory name, right for NAME-VERSION).
 
     Returns None where cargo itself rejects the crate (recorded, not hidden:
     the caller counts these)."""
+    if not cached:
+        proc = _run_metadata(crate_dir)
+        return json.loads(proc.stdout) if proc.returncode == 0 else None
     cache = cache_root() / "cargo-metadata" / cargo_version()
     cache.mkdir(parents=True, exist_ok=True)
     out = cache / f"{crate_dir.name}.json"
     err = cache / f"{crate_dir.name}.err"
     if not out.exists() and not err.exists():
-        proc = subprocess.run(
-            ["cargo", "metadata", "--quiet", "--format-version", "1", "--offline", "--no-deps",
-             "--manifest-path", str(crate_dir / "Cargo.toml")],
-            capture_output=True, text=True,
-        )
+        proc = _run_metadata(crate_dir)
         if proc.returncode == 0:
             out.write_text(proc.stdout)
         else:

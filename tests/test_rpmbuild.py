@@ -76,7 +76,7 @@ def cargo2rpm_expectations(crate_dir: Path) -> Dict[str, Tuple[List[str], List[s
     """Subpackage -> (Provides, Requires) as cargo2rpm computes them from
     `cargo metadata`, with other-OS dependencies dropped first (buildsys's
     documented improvement)."""
-    meta = oracles.cargo_metadata(crate_dir)
+    meta = oracles.cargo_metadata(crate_dir, cached=False)
     assert meta is not None, f"cargo metadata failed on {crate_dir}"
     raw = oracles.root_package(meta, crate_dir)
     exprs = {d["target"] for d in raw["dependencies"] if d["target"] and d["target"].startswith("cfg(")}
