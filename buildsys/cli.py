@@ -182,10 +182,6 @@ def _crate_dir(args: argparse.Namespace) -> Path:
     return path.parent if path.name == "Cargo.toml" else path
 
 
-def _packaged_manifest(srcdir: Path) -> manifest_mod.Manifest:
-    return manifest_mod.load(str(srcdir / "Cargo.toml"))
-
-
 def act_prepare(args: argparse.Namespace) -> None:
     srcdir = _crate_dir(args)
     for table in prepare_mod.prepare(srcdir, args.registry):
@@ -194,14 +190,14 @@ def act_prepare(args: argparse.Namespace) -> None:
 
 def act_install(args: argparse.Namespace) -> None:
     srcdir = _crate_dir(args)
-    m = _packaged_manifest(srcdir)
+    m = manifest_mod.load(str(srcdir))
     if m.is_lib:
         registry_mod.install_sources(srcdir, Path(args.destdir), args.registry, m)
 
 
 def act_specparts(args: argparse.Namespace) -> None:
     srcdir = _crate_dir(args)
-    p = plan_mod.plan(_packaged_manifest(srcdir))
+    p = plan_mod.plan(manifest_mod.load(str(srcdir)))
     parts = specparts_mod.render(p, args.registry, prepare_mod.source_files(srcdir))
     if args.stdout:
         for name in sorted(parts):

@@ -3,13 +3,11 @@ registry, where cargo finds them as a directory source."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
-from typing import List
-
 from buildsys.manifest import Manifest
 from buildsys.prepare import source_files
-from buildsys.rpmdeps import rpm2semver, semver2rpm
 
 # cargo insists on a checksum file in a directory source; an empty one means
 # "nothing to verify", which is right for files owned by an RPM package.
@@ -19,20 +17,17 @@ CHECKSUM = '{"files":{},"package":""}'
 def crate_dir(registry: str, manifest: Manifest) -> str:
     """Where cargo looks for NAME at VERSION: ``REGISTRY/NAME-VERSION``
     (SemVer without build metadata, as %{version_no_tilde} gives it)."""
-    return f"{registry.rstrip('/')}/{manifest.name}-{rpm2semver(semver2rpm(manifest.version))}"
+    return f"{registry.rstrip('/')}/{manifest.name}-{dataclasses.replace(manifest.version, build='')}"
 
 
-def install_sources(srcdir: Path, destdir: Path, registry: str, manifest: Manifest) -> List[str]:
+def install_sources(srcdir: Path, destdir: Path, registry: str, manifest: Manifest) -> None:
     """Copy the crate's files, its manifest as %cargo_prep left it (Linux
-    only, so that crates built against it resolve offline); returns them,
-    relative to the crate dir."""
+    only, so that crates built against it resolve offline)."""
     target = Path(str(destdir) + crate_dir(registry, manifest))
     if target.exists():
         shutil.rmtree(target)  # a repeated %install must not mix two trees
-    files = source_files(srcdir)
-    for rel in files:
+    for rel in source_files(srcdir):
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(srcdir / rel, dest)
     (target / ".cargo-checksum.json").write_text(CHECKSUM, encoding="utf-8")
-    return files

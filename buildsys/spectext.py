@@ -24,11 +24,6 @@ def escape(text: str) -> str:
     return text.replace("%", "%%")
 
 
-def one_line(text: str) -> str:
-    """A tag value (Summary:): one line, escaped."""
-    return escape(" ".join(text.split()))
-
-
 def paragraph_lines(text: Optional[str]) -> List[str]:
     """Free text for a %description body: wrapped, escaped, and with no line
     that RPM could take for a section header."""

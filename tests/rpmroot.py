@@ -16,7 +16,7 @@ import io
 import subprocess
 import tarfile
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional
 
 import rpm
 
@@ -148,8 +148,6 @@ class Header:
         self.path = path
         self.name: str = hdr[rpm.RPMTAG_NAME]
         self.arch: str = hdr[rpm.RPMTAG_ARCH]
-        self.version: str = hdr[rpm.RPMTAG_VERSION]
-        self.summary: str = hdr[rpm.RPMTAG_SUMMARY]
         self.description: str = hdr[rpm.RPMTAG_DESCRIPTION]
         self.files: List[str] = list(hdr[rpm.RPMTAG_FILENAMES])
         self.provides = _deps(hdr, rpm.RPMTAG_PROVIDENAME)

@@ -66,7 +66,7 @@ def assert_requires_agree(ours: List[str], theirs: List[str], what: str) -> None
     assert sorted(mine) == sorted(other), what
     for cap in mine:
         if sorted(mine[cap]) != sorted(other[cap]):
-            assert len(mine[cap]) == 1 and all(oracles.same_versions(mine[cap][0], t) or len(other[cap]) > 1 for t in other[cap]), (what, cap)
+            assert len(mine[cap]) == 1, (what, cap)
             versions = oracles.candidate_versions(mine[cap] + other[cap])
             for v in versions:
                 assert oracles.rpm_satisfies(mine[cap][0], v) == all(oracles.rpm_satisfies(t, v) for t in other[cap]), (what, cap, v)
@@ -179,7 +179,8 @@ def test_crate_text_with_macros_is_shown_not_run(chain):
 def test_tests_run_and_check_options_reach_the_harness(chain):
     _, logs = chain
     assert "test tests::value ... ok" in logs["leaf"].stdout
-    assert "broken_on_purpose" not in logs["leaf"].stdout.split("--skip broken_on_purpose")[-1].replace("--skip broken_on_purpose", "")
+    # libtest names every test it runs; the skipped one panics if run
+    assert "tests::broken_on_purpose" not in logs["leaf"].stdout
 
 
 MID_LEAF_BRS = [caret("crate(leaf/default)", "1.2.0", "2.0.0"), caret("crate(leaf/unix)", "1.2.0", "2.0.0")]

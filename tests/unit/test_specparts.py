@@ -13,7 +13,7 @@ from buildsys import manifest, plan, specparts
 from buildsys.errors import BuildsysError
 from buildsys.prepare import prepare, without_foreign_targets
 from buildsys.manifest import tomllib
-from buildsys.spectext import escape, one_line, paragraph_lines
+from buildsys.spectext import escape, paragraph_lines
 
 REPO = Path(__file__).resolve().parents[2]
 LEAF = REPO / "tests" / "fixtures" / "leaf"
@@ -46,10 +46,6 @@ def test_every_percent_is_doubled(text, expected):
 )
 def test_description_lines_never_start_a_section(text, expected):
     assert paragraph_lines(text) == expected
-
-
-def test_summary_is_one_escaped_line():
-    assert one_line("a\n b  %c") == "a b %%c"
 
 
 WINDOWS_NORMALIZED = """\
