@@ -33,7 +33,7 @@ $(VENV)/.installed: pyproject.toml | host-packages
 install:
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PYDIR)/buildsys $(DESTDIR)$(RPMCONFIGDIR)/macros.d $(DESTDIR)$(RPMCONFIGDIR)/lua/buildsys
 	install -m 644 buildsys/*.py $(DESTDIR)$(PYDIR)/buildsys/
-	install -m 644 macros.d/macros.buildsys macros.d/macros.buildsys-srpm $(DESTDIR)$(RPMCONFIGDIR)/macros.d/
+	install -m 644 macros.d/macros.buildsys macros.d/macros.buildsys-srpm compat/epel9/macros.buildsys-compat $(DESTDIR)$(RPMCONFIGDIR)/macros.d/
 	install -m 644 rpm-lua/buildsys/*.lua $(DESTDIR)$(RPMCONFIGDIR)/lua/buildsys/
 	printf '%s\n' '#!$(TARGET_PYTHON) -s' 'import sys' 'sys.path.insert(0, "$(PYDIR)")' \
 		'from buildsys.cli import main' 'sys.exit(main())' > $(DESTDIR)$(BINDIR)/buildsys

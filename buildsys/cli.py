@@ -13,7 +13,10 @@ from typing import Callable, Dict, List, Optional, Sequence
 from buildsys import manifest as manifest_mod
 from buildsys import plan as plan_mod
 from buildsys import prepare as prepare_mod
+from buildsys import mode as mode_mod
+from buildsys import newspec as newspec_mod
 from buildsys import registry as registry_mod
+from buildsys import sections as sections_mod
 from buildsys import specparts as specparts_mod
 from buildsys.errors import BuildsysError
 from buildsys.features import Selection
@@ -76,6 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
     parts.add_argument("--registry", required=True)
     parts.add_argument("--dir", help="where to write them (default: $RPM_SPECPARTS_DIR)")
     parts.add_argument("--stdout", action="store_true", help="print them instead")
+    secs = sub.add_parser("sections", help="the subpackages as static spec sections (compat mode for RPM 4.16)")
+    secs.add_argument("--registry", required=True)
+    secs.add_argument("--archive", required=True, help="the .crate in SOURCES (read when the spec is parsed)")
+    secs.add_argument("--digest", action="store_true", help="first print the digest %%build checks against")
+    secs.add_argument("--check", metavar="DIGEST", help="in %%build (PATH: the prepared crate): fail unless the "
+                      "sections parsed into the spec are the ones the crate gives now")
+    new = sub.add_parser("new", help="the single spec for Fedora and EPEL, from a .crate or an unpacked crate")
+    new.add_argument("crate", metavar="PATH", help="a .crate file or a crate directory")
+    new.add_argument("-o", "--output", help="write the spec here (default: stdout)")
+    mode = sub.add_parser("mode", help="buildsystem, specparts or static: what this RPM supports, best first")
+    mode.add_argument("--rpm-version", help="the RPM to decide for (default: the installed one)")
+    mode.add_argument("--force", default="", help="a mode the packager wants; an error if this RPM cannot do it")
     meta = sub.add_parser("metadata", help="everything, as one JSON document")
     _selection_args(meta)
     return parser
@@ -197,14 +212,35 @@ def act_install(args: argparse.Namespace) -> None:
 
 def act_specparts(args: argparse.Namespace) -> None:
     srcdir = _crate_dir(args)
-    p = plan_mod.plan(manifest_mod.load(str(srcdir)))
-    parts = specparts_mod.render(p, args.registry, prepare_mod.source_files(srcdir))
+    parts = specparts_mod.for_crate(srcdir, args.registry)
     if args.stdout:
         for name in sorted(parts):
             print(f"# {name}\n{parts[name]}")
         return
     for path in specparts_mod.write(specparts_mod.specparts_dir(args.dir), parts):
         print(f"buildsys: wrote {path}")
+
+
+def act_sections(args: argparse.Namespace) -> None:
+    if args.check is not None:
+        sections_mod.check(_crate_dir(args), Path(args.archive), args.registry, args.check)
+        return
+    text = sections_mod.from_archive(Path(args.archive), args.registry)
+    if args.digest:
+        print(sections_mod.digest(text))
+    sys.stdout.write(text)
+
+
+def act_new(args: argparse.Namespace) -> None:
+    text = newspec_mod.render(*newspec_mod.read_crate(Path(args.crate)))
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def act_mode(args: argparse.Namespace) -> None:
+    print(mode_mod.select(args.rpm_version or mode_mod.installed_rpm_version(), args.force))
 
 
 ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
@@ -223,6 +259,9 @@ ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "prepare": act_prepare,
     "install": act_install,
     "specparts": act_specparts,
+    "sections": act_sections,
+    "mode": act_mode,
+    "new": act_new,
 }
 
 

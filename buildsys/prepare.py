@@ -61,7 +61,7 @@ def source_files(srcdir: Path) -> List[str]:
     return [line for line in listing.read_text(encoding="utf-8").splitlines() if line]
 
 
-def _walk(srcdir: Path) -> List[str]:
+def walk_sources(srcdir: Path) -> List[str]:
     found = []
     for dirpath, dirnames, filenames in os.walk(srcdir):
         rel = Path(dirpath).relative_to(srcdir)
@@ -83,7 +83,7 @@ def prepare(srcdir: Path, registry: str) -> List[str]:
     if not pristine_manifest(srcdir).exists():
         if not manifest.exists():
             raise BuildsysError("no Cargo.toml here: is this the unpacked crate?", str(srcdir))
-        files = _walk(srcdir)
+        files = walk_sources(srcdir)
         state.mkdir(exist_ok=True)
         shutil.copyfile(manifest, pristine_manifest(srcdir))
         (state / "files").write_text("".join(f + "\n" for f in files), encoding="utf-8")

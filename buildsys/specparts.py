@@ -14,6 +14,9 @@ import re
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from buildsys import manifest as manifest_mod
+from buildsys import plan as plan_mod
+from buildsys import prepare as prepare_mod
 from buildsys.errors import BuildsysError
 from buildsys.plan import Plan, Subpackage
 from buildsys.registry import crate_dir
@@ -101,6 +104,11 @@ def render(plan: Plan, registry: str, files: Sequence[str]) -> Dict[str, str]:
     if features:
         parts["20-cargo-features.specpart"] = "\n".join(features)
     return parts
+
+
+def for_crate(srcdir: Path, registry: str) -> Dict[str, str]:
+    """The specparts of a crate directory that %cargo_prep has prepared."""
+    return render(plan_mod.plan(manifest_mod.load(str(srcdir))), registry, prepare_mod.source_files(srcdir))
 
 
 def specparts_dir(explicit: Optional[str]) -> Path:

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import gzip
 import io
+import shutil
 import subprocess
+import sys
 import tarfile
+import zipfile
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import rpm
 
 from buildsys import manifest as manifest_mod
 from buildsys import plan as plan_mod
+from debian_corpus import cache_root
 from roots import ensure_root
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,21 +43,48 @@ CRATES = [
     "librust-cc-dev",
     "librust-tempfile-dev",
 ]
-BASE = ["rpm", "file", "python3", "cargo", "rustc", "make", "elfutils"]
+BASE = ["rpm", "file", "python3", "python3-packaging", "cargo", "rustc", "make", "elfutils"]
 SUITES = {"trixie": "4.20.1", "forky": "6.1"}
+# The EL9 stand-in: RPM 4.16.1.2, Python 3.9, Lua 5.2. Its rustc (1.48) is
+# too old for today's crates, so this machine's toolchain is bind-mounted,
+# as EL9's rust-toolset stands beside the platform; its crates are trixie's,
+# so that both sides build against the same registry.
+COMPAT_SUITES = {"bullseye": "4.16.1.2"}
+BULLSEYE_BASE = ["rpm", "file", "python3", "python3-packaging", "make", "elfutils", "cpio", "gcc", "libc6-dev", "patch"]
+REGISTRY = "/usr/share/cargo/registry"
 
 
 def base_root(suite: str) -> Path:
+    if suite in COMPAT_SUITES:
+        return ensure_root(suite, BULLSEYE_BASE)
     return ensure_root(suite, BASE + CRATES)
 
 
-def crate_archive(srcdir: Path, dest_dir: Path, name: str, version: str) -> Path:
+def host_rust_sysroot() -> Path:
+    return Path(subprocess.run(["rustc", "--print", "sysroot"], capture_output=True, text=True, check=True).stdout.strip())
+
+
+def tomli_wheel() -> Path:
+    """tomli for Python 3.9 roots (EL9 packages python3-tomli; bullseye does
+    not), fetched once into the cache."""
+    wheels = cache_root() / "wheels"
+    found = sorted(wheels.glob("tomli-*.whl"))
+    if not found:
+        wheels.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(wheels), "tomli>=1.1,<2.1"],
+                       check=True)
+        found = sorted(wheels.glob("tomli-*.whl"))
+    return found[-1]
+
+
+def crate_archive(srcdir: Path, dest_dir: Path, name: str, version: str, skip: Sequence[str] = ("target",)) -> Path:
     """A .crate (tar.gz with NAME-VERSION/ on top) from a directory, with
-    fixed times and owners so that it is the same bytes every run."""
+    fixed times and owners so that it is the same bytes every run. Paths with
+    a component in ``skip`` are left out."""
     dest = dest_dir / f"{name}-{version}.crate"
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as tar:
-        for path in sorted(p for p in srcdir.rglob("*") if p.is_file() and "target" not in p.parts):
+        for path in sorted(p for p in srcdir.rglob("*") if p.is_file() and not set(skip) & set(p.relative_to(srcdir).parts)):
             info = tar.gettarinfo(str(path), f"{name}-{version}/{path.relative_to(srcdir)}")
             info.mtime, info.uid, info.gid, info.uname, info.gname, info.mode = 0, 0, 0, "", "", 0o644
             with open(path, "rb") as fh:
@@ -76,9 +107,22 @@ class BuildRoot:
         self.upper, self.work, self.merged = self.dir / "upper", self.dir / "work", self.dir / "merged"
         for d in (self.upper, self.work, self.merged):
             d.mkdir(parents=True, exist_ok=True)
+        self.sysroot: Optional[Path] = None
+        if suite in COMPAT_SUITES:
+            self._el9_standins()
         subprocess.run(["make", "-s", "-C", str(REPO), "install", f"DESTDIR={self.upper}"], check=True)
         self.home = self.upper / "root"
         self._bridge()
+
+    def _el9_standins(self) -> None:
+        shutil.copytree(base_root("trixie") / REGISTRY.lstrip("/"), self.path(REGISTRY), symlinks=True)
+        with zipfile.ZipFile(tomli_wheel()) as whl:
+            whl.extractall(self.path("/usr/lib/python3/dist-packages"))
+        self.sysroot = host_rust_sysroot()
+        self.path(str(self.sysroot)).mkdir(parents=True, exist_ok=True)
+        for tool in ("cargo", "rustc", "rustdoc"):
+            self.path(f"/usr/bin/{tool}").parent.mkdir(parents=True, exist_ok=True)
+            self.path(f"/usr/bin/{tool}").symlink_to(self.sysroot / "bin" / tool)
 
     def path(self, inside: str) -> Path:
         """Where a path inside the root can be written from the host (the
@@ -95,6 +139,8 @@ class BuildRoot:
         script = (
             f"mount -t overlay overlay -o lowerdir={self.lower},upperdir={self.upper},workdir={self.work} {self.merged}"
             f" && mount -t proc proc {self.merged}/proc && mount --rbind /dev {self.merged}/dev"
+            + (f" && mount --bind -o ro {self.sysroot} {self.merged}{self.sysroot}" if self.sysroot else "")
+            + 
             f" && exec chroot {self.merged} /bin/sh -c \"$0\""
         )
         environ = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8"}
@@ -110,7 +156,8 @@ class BuildRoot:
     def registry_provides(self) -> List[str]:
         """What Debian's crates in the registry provide, in RPM terms."""
         caps = []
-        for cargo_toml in sorted((self.lower / "usr/share/cargo/registry").glob("*/Cargo.toml")):
+        tomls = [p for layer in (self.lower, self.upper) for p in (layer / REGISTRY.lstrip("/")).glob("*/Cargo.toml")]
+        for cargo_toml in sorted(tomls):
             m = manifest_mod.load(str(cargo_toml))
             caps.append(plan_mod.provides(m, None))
             caps.extend(plan_mod.provides(m, f) for f in plan_mod.feature_names(m))

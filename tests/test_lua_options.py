@@ -690,3 +690,74 @@ def test_version_no_tilde_inverts_semver2rpm(cargo, text):
     assert "-" not in rpm_version
     assert cargo.M.version_no_tilde(rpm_version) == str(rpm2semver(rpm_version))
     assert cargo.M.version_no_tilde(rpm_version) == without_build
+
+
+# --------------------------------------------------------------------------
+# The compat mode: %cargo_compat's options and sections (M.compat and
+# M.buildsystem_gate need rpm; the rpmbuild tests run them on RPM 4.16 and
+# 4.20).
+
+
+def compat_options(cargo, words):
+    parsed = cargo.M.compat_options(cargo.table(words))
+    return {section: to_python(parsed[section]) for section in cargo.M.SECTIONS.keys()}
+
+
+def only(**sections):
+    out = {s: options(selects=False) for s in ("conf", "generate_buildrequires", "build", "install", "check")}
+    out.update(sections)
+    return out
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        ([], only()),
+        (["-f", "color"], only(conf=options(features="color"))),
+        (["check:", "--skip", "slow"], only(check=options(harness=["--skip", "slow"]))),
+        (["-n", "build:", "-a", "check:", "--no-check"],
+         only(conf=options(no_default=True), build=options(all=True), check=options(no_check=True))),
+        # a section named twice gathers both runs of words
+        (["check:", "--skip", "a", "conf:", "--no-check", "check:", "--skip", "b"],
+         only(conf=options(no_check=True), check=options(harness=["--skip", "a", "--skip", "b"]))),
+    ],
+)
+def test_compat_options_split_by_section_words(cargo, words, expected):
+    assert compat_options(cargo, words) == expected
+
+
+@pytest.mark.parametrize(
+    "words, message",
+    [
+        (["bogus:", "-a"], "BuildOption(bogus): 'bogus' is not a section BuildSystem: cargo knows"),
+        (["build:", "--skip", "x"], "BuildOption(build): unknown option '--skip' (see docs/buildoptions.md)"),
+    ],
+)
+def test_compat_options_reject_what_buildoption_rejects(cargo, words, message):
+    assert cargo.error(cargo.M.compat_options, cargo.table(words)) == message
+
+
+def test_compat_text_has_explicit_sections_with_buildsystem_bodies(cargo):
+    opts = cargo.M.compat_options(cargo.table(["-f", "color", "check:", "--skip", "slow"]))
+    text = cargo.M.compat_text(opts, False, True)
+    assert text.split("\n") == [
+        "%prep",
+        "%autosetup -n %{crate}-%{version_no_tilde} -p1",
+        "%cargo_prep",
+        "%generate_buildrequires",
+        "%cargo_generate_buildrequires -f color -t",
+        "%build",
+        "%cargo_build -f color",
+        "%cargo_license_summary -f color",
+        "%{cargo_license -f color} > LICENSE.dependencies",
+        "%cargo_sections_check",
+        "%install",
+        "%cargo_install -f color",
+        "%check",
+        "%cargo_test -f color -- -- --skip slow",
+    ]
+
+
+def test_compat_text_in_specparts_mode_writes_specparts(cargo):
+    text = cargo.M.compat_text(cargo.M.compat_options(cargo.table([])), False, False)
+    assert "%cargo_specparts" in text.split("\n") and "%cargo_sections_check" not in text

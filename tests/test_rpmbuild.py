@@ -5,17 +5,16 @@ run on cargo's own metadata, never from buildsys."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Dict, List, Tuple
 
 import pytest
 
-import oracles
+from expectations import assert_requires_agree, cargo2rpm_expectations, own_deps
 from rpmroot import REPO, SUITES, BuildRoot, Header, crate_archive
 
-cargo2rpm_rpm = pytest.importorskip("cargo2rpm.rpm", reason="cargo2rpm is a test dependency")
-from cargo2rpm.metadata import Package  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SPECS = FIXTURES / "specs"
@@ -51,46 +50,6 @@ LEAF_EXPECTED: Dict[str, Tuple[List[str], List[str]]] = {
 }
 
 
-def own_deps(h: Header) -> Tuple[List[str], List[str]]:
-    """Provides without the package's own name, and Requires."""
-    return [p for p in h.provides if not p.startswith(h.name + " ")], h.requires
-
-
-def assert_requires_agree(ours: List[str], theirs: List[str], what: str) -> None:
-    """Equal, or, capability by capability, the same set of versions in a
-    tighter form (buildsys intersects any number of comparators; judged by
-    RPM's own version comparison)."""
-    if ours == theirs:
-        return
-    mine, other = oracles.by_capability(ours), oracles.by_capability(theirs)
-    assert sorted(mine) == sorted(other), what
-    for cap in mine:
-        if sorted(mine[cap]) != sorted(other[cap]):
-            assert len(mine[cap]) == 1, (what, cap)
-            versions = oracles.candidate_versions(mine[cap] + other[cap])
-            for v in versions:
-                assert oracles.rpm_satisfies(mine[cap][0], v) == all(oracles.rpm_satisfies(t, v) for t in other[cap]), (what, cap, v)
-
-
-def cargo2rpm_expectations(crate_dir: Path) -> Dict[str, Tuple[List[str], List[str]]]:
-    """Subpackage -> (Provides, Requires) as cargo2rpm computes them from
-    `cargo metadata`, with other-OS dependencies dropped first (buildsys's
-    documented improvement)."""
-    meta = oracles.cargo_metadata(crate_dir, cached=False)
-    assert meta is not None, f"cargo metadata failed on {crate_dir}"
-    raw = oracles.root_package(meta, crate_dir)
-    exprs = {d["target"] for d in raw["dependencies"] if d["target"] and d["target"].startswith("cfg(")}
-    linux = Package(oracles.linux_only_metadata(raw, oracles.rustc_linux_cfg_truth(exprs)))
-    if not linux.is_lib():
-        return {}
-    out = {}
-    for feature in [None, "default"] + sorted(linux.features):
-        name = f"rust-{raw['name']}-devel" if feature is None else f"rust-{raw['name']}+{feature}-devel"
-        with oracles.cargo2rpm_any_comparators():
-            out[name] = ([cargo2rpm_rpm.provides(linux, feature)], sorted(cargo2rpm_rpm.requires(linux, feature)))
-    return out
-
-
 def build(root: BuildRoot, crate: Tuple[str, str, Path, Path], *args: str, check: bool = True):
     name, version, src, spec = crate
     crate_archive(src, root.path("/root/rpmbuild/SOURCES"), name, version)
@@ -102,27 +61,82 @@ def packages_of(root: BuildRoot, prefix: str) -> Dict[str, Header]:
     return {n: h for n, h in root.built().items() if n.startswith(prefix)}
 
 
-@pytest.fixture(scope="module", params=sorted(SUITES))
-def chain(request, tmp_path_factory):
+# How the chain is built: (suite, forced mode). RPM 4.20 and 6.1 pick
+# BuildSystem: cargo; bullseye's 4.16 picks the static compat mode; on 4.20
+# the two compat modes are forced too, covering the 4.19 path (explicit
+# sections with specparts) where it can run.
+VARIANTS = {
+    "trixie": ("trixie", ""),
+    "forky": ("forky", ""),
+    "bullseye": ("bullseye", ""),
+    "trixie-specparts": ("trixie", "specparts"),
+    "trixie-static": ("trixie", "static"),
+}
+REFERENCE = "trixie"
+_CHAINS: Dict[str, Tuple[BuildRoot, Dict[str, object]]] = {}
+
+
+def build_chain(variant: str, workdir: Path) -> Tuple[BuildRoot, Dict[str, object]]:
     """leaf, then its RPMs installed; mid (BuildRequires checked as mock's
-    -br loop does); its RPMs installed; then app. All offline, no --nodeps."""
-    suite = request.param
-    root = BuildRoot(suite, tmp_path_factory.mktemp(suite))
+    -br loop does); its RPMs installed; then app. All offline, no --nodeps.
+    The same three specs for every variant."""
+    if variant in _CHAINS:
+        return _CHAINS[variant]
+    suite, mode = VARIANTS[variant]
+    root = BuildRoot(suite, workdir / variant)
+    force = (f"--define 'buildsys_mode {mode}'",) if mode else ()
     logs = {}
-    logs["leaf"] = build(root, LEAF, "-ba")
-    logs["mid-br-missing"] = build(root, MID, "-br", check=False)
+    logs["leaf"] = build(root, LEAF, "-ba", *force)
+    logs["mid-br-missing"] = build(root, MID, "-br", *force, check=False)
     leaf = packages_of(root, "rust-leaf")
     root.run("rpm -i " + " ".join("/" + str(h.path.relative_to(root.upper)) for h in leaf.values()))
-    logs["mid-br"] = build(root, MID, "-br", check=False)
-    logs["mid"] = build(root, MID, "-ba")
+    logs["mid-br"] = build(root, MID, "-br", *force, check=False)
+    logs["mid"] = build(root, MID, "-ba", *force)
     mid = packages_of(root, "rust-mid")
     root.run("rpm -i " + " ".join("/" + str(h.path.relative_to(root.upper)) for h in mid.values()))
-    logs["app"] = build(root, APP, "-ba")
+    logs["app"] = build(root, APP, "-ba", *force)
     # --nodeps only here: the binary's libc.so.6 and friends belong to dpkg
     root.run("rpm -i --nodeps /root/rpmbuild/RPMS/*/app-2.0.0-1.*.rpm")
     logs["app-run"] = root.run("app")
-    yield root, logs
-    shutil.rmtree(root.dir, ignore_errors=True)
+    _CHAINS[variant] = (root, logs)
+    return root, logs
+
+
+@pytest.fixture(scope="module")
+def chains_dir(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("chains")
+    yield workdir
+    _CHAINS.clear()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=sorted(VARIANTS))
+def chain(request, chains_dir):
+    return build_chain(request.param, chains_dir)
+
+
+# What rpm's ELF dependency generator reads off a binary: it names the
+# build platform's C library (its symbol versions), not what buildsys wrote.
+ELF_LIBRARY_DEP = re.compile(r"^(\S+\.so(\.\d+)*(\(.*\))*|rtld\(.*\))$")
+
+
+def package_set(root: BuildRoot) -> Dict[str, Tuple[List[str], List[str], str]]:
+    """Every package the chain built but the debuginfo ones: name ->
+    (Provides, Requires but those of the C library, noarch or not)."""
+    return {
+        n: (h.provides, [r for r in h.requires if not ELF_LIBRARY_DEP.match(r)], "noarch" if h.arch == "noarch" else "arch")
+        for n, h in root.built().items()
+        if n != "debian-bridge" and not n.endswith(("-debuginfo", "-debugsource"))
+    }
+
+
+def test_every_rpm_and_mode_builds_the_same_packages(chain, chains_dir):
+    """Parity: the same specs give the same package names, Provides and
+    Requires on RPM 4.16 (static sections), 4.19's path (specparts) and
+    4.20/6.1 (BuildSystem)."""
+    root, _ = chain
+    reference, _ = build_chain(REFERENCE, chains_dir)
+    assert package_set(root) == package_set(reference)
 
 
 def test_library_spec_yields_one_package_per_feature(chain):
@@ -240,11 +254,20 @@ def test_crate_with_library_and_binary(example):
     assert "/usr/bin/hello" in root.run("rpm -qlp /root/rpmbuild/RPMS/*/rust-hello-features-0*.rpm").stdout
 
 
+GATE_OPEN, GATE_ELSE, GATE_CLOSE = "%if %{cargo_buildsystem}", "%else", "%endif"
+
+
 def test_minimal_library_spec_has_no_sections_to_maintain():
+    """About a dozen lines plus the documented version gate (docs/compat.md),
+    and no section a packager has to maintain."""
     for spec in (LEAF[3], MID[3]):
         lines = [line for line in spec.read_text().splitlines() if line.strip()]
-        assert len(lines) <= 13, spec
         assert not [line for line in lines if line.split()[0] in SECTION_WORDS], spec
+        start, middle, end = lines.index(GATE_OPEN), lines.index(GATE_ELSE), lines.index(GATE_CLOSE)
+        assert lines[start + 1] == "BuildSystem:    cargo"
+        assert all(line.startswith("BuildOption") for line in lines[start + 2:middle])
+        assert end == middle + 2 and lines[middle + 1].startswith("%cargo_compat")
+        assert len(lines) - (end - start + 1) <= 12, spec
 
 
 @pytest.fixture(scope="module")

@@ -126,7 +126,9 @@ end
 -- The body of one generated section, as %cargo_* macro calls.
 -- tests_off: the packager switched %check off from outside the spec
 -- (rpmbuild --without check).
-function M.body(section, conf, own, tests_off)
+-- static: the subpackages were expanded into the spec at parse time (the
+-- compat mode for RPM 4.16), so %build checks them instead of writing parts.
+function M.body(section, conf, own, tests_off, static)
   local o = M.effective(conf, own)
   local sel = M.flags(o)
   local no_tests = o.no_check or tests_off
@@ -140,7 +142,7 @@ function M.body(section, conf, own, tests_off)
       join("%cargo_license_summary", sel),
       -- braces: a bare parametric macro call would eat the redirection
       "%{" .. join("cargo_license", sel) .. "} > LICENSE.dependencies",
-      "%cargo_specparts",
+      static and "%cargo_sections_check" or "%cargo_specparts",
     }, "\n")
   elseif section == "install" then
     return join("%cargo_install", sel)
@@ -185,6 +187,138 @@ function M.section(section, args)
   end
   local tests_off = rpm.expand("%{?_without_check}") ~= ""
   print(rpm.expand(M.body(section, conf, own, tests_off)))
+end
+
+-- Words for /bin/sh, quoted.
+local function shell_quote(word)
+  return "'" .. word:gsub("'", "'\\''") .. "'"
+end
+
+local function file_exists(path)
+  local fh = io.open(path, "r")
+  if fh then fh:close() end
+  return fh ~= nil
+end
+
+-- Run buildsys at parse time. Its stderr goes to rpmbuild's; a failure
+-- fails the parse with buildsys's own message.
+local function buildsys(words)
+  local cmd = { shell_quote(rpm.expand("%{__buildsys}")) }
+  for _, w in ipairs(words) do table.insert(cmd, shell_quote(w)) end
+  local pipe = io.popen(table.concat(cmd, " "), "r")
+  local out = pipe:read("*a")
+  local ok, _, code = pipe:close()
+  if not ok then
+    error("buildsys " .. words[1] .. " failed (exit " .. tostring(code) .. "), see the message above", 0)
+  end
+  return out
+end
+
+local function installed()
+  return file_exists(rpm.expand("%{__buildsys}"))
+end
+
+-- The mode buildsys picks for the running rpm (buildsys.mode decides).
+local function mode()
+  local words = { "mode", "--force", rpm.expand("%{?buildsys_mode}") }
+  local version = rpm.expand("%{?rpmversion}")
+  if version ~= "" then
+    table.insert(words, "--rpm-version")
+    table.insert(words, version)
+  end
+  return (buildsys(words):gsub("%s+$", ""))
+end
+
+-- %cargo_buildsystem: 1 where the spec should say BuildSystem: cargo.
+-- buildsys decides when it is installed. Without it (the SRPM step in a
+-- minimal buildroot, where no subpackage exists yet) the question is only
+-- whether this rpm parses BuildSystem, which rpm itself tells: 4.20+
+-- defines %buildsystem_default_prep.
+function M.buildsystem_gate()
+  if installed() then
+    return mode() == "buildsystem" and "1" or "0"
+  end
+  local forced = rpm.expand("%{?buildsys_mode}")
+  if forced ~= "" then
+    return forced == "buildsystem" and "1" or "0"
+  end
+  return rpm.expand("%{?buildsystem_default_prep:1}%{!?buildsystem_default_prep:0}")
+end
+
+-- %cargo_compat OPTIONS: BuildOption's words split by section. Words
+-- before any "SECTION:" word are conf's, as BuildOption without a section.
+function M.compat_options(words)
+  local by, section = { conf = {} }, "conf"
+  for _, w in ipairs(words) do
+    local name = w:match("^([%a_]+):$")
+    if name then
+      if M.SECTIONS[name] == nil then
+        fail(name, "'" .. name .. "' is not a section BuildSystem: cargo knows")
+      end
+      section = name
+      by[section] = by[section] or {}
+    else
+      table.insert(by[section], w)
+    end
+  end
+  local parsed = {}
+  for name, _ in pairs(M.SECTIONS) do
+    parsed[name] = M.parse(name, by[name] or {})
+  end
+  return parsed
+end
+
+-- The sections %cargo_compat writes after %prep, in order. (No static
+-- BuildRequires: the dynamic ones ask for buildsys as on 4.20, so the SRPMs
+-- of every mode require the same.)
+M.COMPAT_SECTIONS = { "generate_buildrequires", "build", "install", "check" }
+
+-- The explicit sections of the compat mode, with the same bodies as
+-- BuildSystem: cargo. static: %build checks the parse-time subpackages
+-- instead of writing specparts.
+function M.compat_text(opts, tests_off, static)
+  local out = {
+    "%prep",
+    "%autosetup -n %{crate}-%{version_no_tilde} -p1",
+    M.body("conf", opts.conf, opts.conf, tests_off),
+  }
+  for _, section in ipairs(M.COMPAT_SECTIONS) do
+    table.insert(out, "%" .. section)
+    table.insert(out, M.body(section, opts.conf, opts[section], tests_off, static))
+  end
+  return table.concat(out, "\n")
+end
+
+-- Entry point for %cargo_compat (inside rpm only). The text goes into a
+-- file that the spec %includes, so that rpm's parser reads it as it reads
+-- spec lines: expanded once (crate text comes %%-escaped, as in a
+-- specpart), %autosetup's %setup seen in %prep, %license kept in %files.
+-- (Lines printed by a macro are never expanded again, and RPM 4.16 loses
+-- a section header that starts a second print.)
+-- The subpackages come from buildsys where it is installed and the crate
+-- archive is in SOURCES; where not (the SRPM step, spectool), %build fails,
+-- so nothing is lost silently.
+-- RPM 4.16 has no arg table for Lua macros: read %* (getopt has taken the
+-- "--" off).
+function M.compat(args)
+  local opts = M.compat_options(args or M.words(rpm.expand("%*")))
+  local tests_off = rpm.expand("%{?_without_check}") ~= ""
+  local static, parts = true, ""
+  if installed() then
+    static = mode() == "static"
+    local archive = rpm.expand("%{SOURCE0}")
+    if static and file_exists(archive) then
+      local text = buildsys({ "sections", "--digest", "--archive", archive, "--registry", rpm.expand("%{cargo_registry}") })
+      local digest, rest = text:match("^(%x+)\n(.*)$")
+      rpm.define("__buildsys_sections_digest " .. digest)
+      parts = rest
+    end
+  end
+  local path = rpm.expand("%{_tmppath}/buildsys-%{name}-%{version}-%{release}.compat.spec")
+  local fh = assert(io.open(path, "w"))
+  fh:write(M.compat_text(opts, tests_off, static), "\n", parts)
+  fh:close()
+  print("%include " .. path)
 end
 
 return M

@@ -1,0 +1,80 @@
+"""``buildsys new``: the shape of the spec for each kind of crate, with
+expectations written by hand."""
+
+from pathlib import Path
+
+import pytest
+
+from buildsys import newspec
+
+GATE = "%if %{cargo_buildsystem}\nBuildSystem:    cargo\n%else\n%cargo_compat\n%endif\n"
+
+
+def crate(tmp_path: Path, cargo_toml: str, files=("src/lib.rs",)) -> Path:
+    root = tmp_path / "c"
+    for f in files:
+        (root / f).parent.mkdir(parents=True, exist_ok=True)
+        (root / f).write_text("")
+    (root / "Cargo.toml").write_text(cargo_toml)
+    return root
+
+
+def spec_of(tmp_path, cargo_toml, files=("src/lib.rs",)):
+    return newspec.render(*newspec.read_crate(crate(tmp_path, cargo_toml, files)))
+
+
+def test_library_spec_is_noarch_without_files(tmp_path):
+    text = spec_of(tmp_path, '[package]\nname = "foo"\nversion = "1.0.0-rc.1"\nlicense = "MIT/Apache-2.0"\n'
+                   'description = "Does foo.  Very well."\n', ("src/lib.rs", "LICENSE-MIT"))
+    assert text == (
+        "Name:           rust-foo\nVersion:        1.0.0~rc.1\nRelease:        1%{?dist}\n"
+        "Summary:        Does foo. Very well\nLicense:        MIT OR Apache-2.0\n"
+        "URL:            https://crates.io/crates/foo\nSource:         %{crates_source}\n"
+        "BuildArch:      noarch\n" + GATE + "\n%description\nDoes foo. Very well.\n"
+    )
+
+
+def test_application_spec_lists_its_binaries_and_licenses(tmp_path):
+    text = spec_of(tmp_path, '[package]\nname = "tool"\nversion = "2.0.0"\nlicense = "MIT"\n',
+                   ("src/main.rs", "LICENSE", "README.md", "src/bin/extra.rs"))
+    assert text.startswith("Name:           tool\n")
+    assert "BuildArch" not in text
+    assert text.endswith(
+        "%description\n%{summary}.\n\n%files\n%license LICENSE LICENSE.dependencies\n%doc README.md\n"
+        "%{_bindir}/extra\n%{_bindir}/tool\n"
+    )
+
+
+def test_library_with_binary_is_rust_named_and_arch_specific(tmp_path):
+    text = spec_of(tmp_path, '[package]\nname = "both"\nversion = "0.1.0"\nlicense = "MIT"\n',
+                   ("src/lib.rs", "src/main.rs"))
+    assert text.startswith("Name:           rust-both\n") and "BuildArch" not in text
+    assert "%{_bindir}/both" in text
+
+
+def test_binary_crate_named_rust_something_sets_crate(tmp_path):
+    text = spec_of(tmp_path, '[package]\nname = "rust-ini"\nversion = "0.1.0"\nlicense = "MIT"\n', ("src/main.rs",))
+    assert text.startswith("%global crate rust-ini\nName:           rust-ini\n")
+
+
+def test_crate_text_is_escaped_and_missing_license_asks_for_one(tmp_path):
+    text = spec_of(tmp_path, '[package]\nname = "evil"\nversion = "0.1.0"\nlicense-file = "COPYING"\n'
+                   'description = "100% %(touch /tmp/x)"\n')
+    assert "Summary:        100%% %%(touch /tmp/x)\n" in text
+    assert "# FIXME: Cargo.toml has no SPDX license expression (see COPYING)\nLicense:        LicenseRef-FIXME\n" in text
+
+
+@pytest.mark.parametrize(
+    "description, summary",
+    [
+        (None, "Rust crate foo"),
+        ("Short.", "Short"),
+        ("A first sentence that is short. " + "x" * 100, "A first sentence that is short"),
+        ("word " * 30, ("word " * 16).strip()),
+    ],
+)
+def test_summary_is_one_short_line_without_final_period(tmp_path, description, summary):
+    toml = '[package]\nname = "foo"\nversion = "1.0.0"\nlicense = "MIT"\n'
+    if description is not None:
+        toml += f'description = "{description}"\n'
+    assert f"Summary:        {summary}\n" in spec_of(tmp_path, toml)
