@@ -6,8 +6,11 @@ down empty, because what buildsys reads from them is that they exist
 
 from __future__ import annotations
 
+import contextlib
 import tarfile
+import tempfile
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 from buildsys.errors import BuildsysError
 
@@ -51,3 +54,17 @@ def unpack_skeleton(archive: Path, dest: Path) -> Path:
     if not (crate / "Cargo.toml").is_file():
         raise BuildsysError(f"no {top}/Cargo.toml in the crate archive", where)
     return crate
+
+
+@contextlib.contextmanager
+def unpacked(archive: Path) -> Iterator[Path]:
+    """The crate's skeleton in a temporary directory, for the time of the
+    ``with``. An error about a file in it names the file inside the archive
+    (``ARCHIVE:NAME-VERSION/Cargo.toml``), never the temporary path."""
+    with tempfile.TemporaryDirectory(prefix="buildsys-crate-") as tmp:
+        try:
+            yield unpack_skeleton(archive, Path(tmp))
+        except BuildsysError as exc:
+            if exc.path is None or not exc.path.startswith(tmp + "/"):
+                raise
+            raise BuildsysError(exc.message, f"{archive}:{exc.path[len(tmp) + 1:]}") from None

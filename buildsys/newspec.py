@@ -7,8 +7,8 @@ crate; crate text is escaped, since rpm expands the spec's macros."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-import tempfile
 from pathlib import Path
 from typing import List, Optional, Tuple
 
@@ -31,11 +31,10 @@ def read_crate(path: Path) -> Tuple[Manifest, List[str]]:
     """The manifest and file list of a .crate file or an unpacked crate."""
     if path.is_dir():
         return manifest_mod.load(str(path)), walk_sources(path)
-    with tempfile.TemporaryDirectory(prefix="buildsys-new-") as tmp:
-        crate = archive_mod.unpack_skeleton(path, Path(tmp))
-        manifest = manifest_mod.load(str(crate))
-        # the temporary path must not leak into messages or the spec
-        return manifest, walk_sources(crate)
+    with archive_mod.unpacked(path) as crate:
+        # named as the archive's member: the temporary copy is gone after this
+        m = dataclasses.replace(manifest_mod.load(str(crate)), path=f"{path}:{crate.name}/Cargo.toml")
+        return m, walk_sources(crate)
 
 
 def summary(m: Manifest) -> str:
@@ -69,8 +68,9 @@ def render(m: Manifest, files: List[str]) -> str:
     name = f"rust-{m.name}" if m.is_lib else m.name
     license_, fixme = license_tag(m)
     lines = []
-    # %crate is Name without "rust-"; say it where that is not the crate
-    if (name[5:] if name.startswith("rust-") else name) != m.name:
+    # %crate is Name without "rust-" (buildsys.cargo's crate_name): an
+    # application crate whose own name starts with "rust-" must say so
+    if not m.is_lib and m.name.startswith("rust-"):
         lines.append(f"%global crate {m.name}")
     lines += [
         f"Name:           {name}",

@@ -30,6 +30,9 @@ MIRROR = "http://deb.debian.org/debian"
 SUITE = "trixie"
 PACKAGES_URL = f"{MIRROR}/dists/{SUITE}/main/binary-amd64/Packages.xz"
 REGISTRY_IN_DEB = "usr/share/cargo/registry"
+# What Debian adds to a crate's directory that a .crate from crates.io does
+# not carry.
+DEBIAN_ONLY = (".cargo-checksum.json", "debian", "target")
 
 
 def cache_root() -> Path:

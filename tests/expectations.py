@@ -1,9 +1,11 @@
 """Expectations for built RPMs that do not come from buildsys: cargo2rpm
 0.4.0 run on cargo's own metadata, and RPM's own version comparison for
-requirements written in a different but equivalent form."""
+requirements written in a different but equivalent form; and the package
+sets that builds on different RPMs must share."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -11,7 +13,7 @@ from cargo2rpm import rpm as cargo2rpm_rpm
 from cargo2rpm.metadata import Package
 
 import oracles
-from rpmroot import Header
+from rpmroot import BuildRoot, Header
 
 
 def own_deps(h: Header) -> Tuple[List[str], List[str]]:
@@ -52,3 +54,18 @@ def cargo2rpm_expectations(crate_dir: Path) -> Dict[str, Tuple[List[str], List[s
         with oracles.cargo2rpm_any_comparators():
             out[name] = ([cargo2rpm_rpm.provides(linux, feature)], sorted(cargo2rpm_rpm.requires(linux, feature)))
     return out
+
+
+# What rpm's ELF dependency generator reads off a binary: it names the
+# build platform's C library (its symbol versions), not what buildsys wrote.
+ELF_LIBRARY_DEP = re.compile(r"^(\S+\.so(\.\d+)*(\(.*\))*|rtld\(.*\))$")
+
+
+def package_set(root: BuildRoot) -> Dict[str, Tuple[List[str], List[str], str]]:
+    """Every package the chain built but the debuginfo ones: name ->
+    (Provides, Requires but those of the C library, noarch or not)."""
+    return {
+        n: (h.provides, [r for r in h.requires if not ELF_LIBRARY_DEP.match(r)], "noarch" if h.arch == "noarch" else "arch")
+        for n, h in root.built().items()
+        if n != "debian-bridge" and not n.endswith(("-debuginfo", "-debugsource"))
+    }

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from debian_corpus import ensure_corpus
-from expectations import cargo2rpm_expectations
+from debian_corpus import DEBIAN_ONLY, ensure_corpus
+from expectations import cargo2rpm_expectations, package_set
+from fixture_crates import LEAF
 from rpmroot import REPO, BuildRoot, crate_archive
-from test_debian_crates import DEBIAN_ONLY
-from test_rpmbuild import LEAF, package_set
 
 # unseen crates: two libraries (one with 24 features), two with binaries
 NEW_CRATES = ["bytemuck-1.21.0", "unicode-bidi-0.3.17", "xml-rs-0.8.19", "rustdoc-stripper-0.1.12"]

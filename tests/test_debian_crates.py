@@ -19,7 +19,7 @@ from typing import Dict, Tuple
 import pytest
 
 import oracles
-from debian_corpus import ensure_corpus
+from debian_corpus import DEBIAN_ONLY, ensure_corpus
 from expectations import assert_requires_agree, cargo2rpm_expectations, own_deps
 from rpmroot import SUITES, BuildRoot, crate_archive
 
@@ -38,10 +38,6 @@ CRATES: Dict[str, str] = {
     "smallvec-1.13.2": "BuildOption: --no-check\n",
     "escargot-0.5.12": "BuildOption: --no-check\n",
 }
-
-# What Debian adds to a crate's directory that a .crate from crates.io does
-# not carry.
-DEBIAN_ONLY = (".cargo-checksum.json", "debian", "target")
 
 
 def minimal_spec(name: str, version: str, license_: str, has_binaries: bool, extra: str) -> str:

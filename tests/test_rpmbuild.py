@@ -5,26 +5,18 @@ run on cargo's own metadata, never from buildsys."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 from typing import Dict, List, Tuple
 
 import pytest
 
-from expectations import assert_requires_agree, cargo2rpm_expectations, own_deps
-from rpmroot import REPO, SUITES, BuildRoot, Header, crate_archive
+from expectations import assert_requires_agree, cargo2rpm_expectations, own_deps, package_set
+from fixture_crates import APP, EXAMPLE, LEAF, MID
+from rpmroot import SUITES, BuildRoot, Header, crate_archive
 
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SPECS = FIXTURES / "specs"
 SECTION_WORDS = ("%package", "%files", "%prep", "%build", "%install", "%check", "%conf", "%generate_buildrequires")
-
-# name, version, source dir, spec
-LEAF = ("leaf", "1.2.0", FIXTURES / "leaf", SPECS / "rust-leaf.spec")
-MID = ("mid", "0.4.0", FIXTURES / "mid", SPECS / "rust-mid.spec")
-APP = ("app", "2.0.0", FIXTURES / "app", SPECS / "app.spec")
-EXAMPLE = ("hello-features", "0.3.1-beta.2", REPO / "examples" / "hello-features", REPO / "examples" / "rust-hello-features.spec")
 
 
 def caret(cap: str, lo: str, hi: str) -> str:
@@ -113,21 +105,6 @@ def chains_dir(tmp_path_factory):
 @pytest.fixture(scope="module", params=sorted(VARIANTS))
 def chain(request, chains_dir):
     return build_chain(request.param, chains_dir)
-
-
-# What rpm's ELF dependency generator reads off a binary: it names the
-# build platform's C library (its symbol versions), not what buildsys wrote.
-ELF_LIBRARY_DEP = re.compile(r"^(\S+\.so(\.\d+)*(\(.*\))*|rtld\(.*\))$")
-
-
-def package_set(root: BuildRoot) -> Dict[str, Tuple[List[str], List[str], str]]:
-    """Every package the chain built but the debuginfo ones: name ->
-    (Provides, Requires but those of the C library, noarch or not)."""
-    return {
-        n: (h.provides, [r for r in h.requires if not ELF_LIBRARY_DEP.match(r)], "noarch" if h.arch == "noarch" else "arch")
-        for n, h in root.built().items()
-        if n != "debian-bridge" and not n.endswith(("-debuginfo", "-debugsource"))
-    }
 
 
 def test_every_rpm_and_mode_builds_the_same_packages(chain, chains_dir):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import mode, sections
+from buildsys import mode, newspec, sections
 from buildsys.archive import unpack_skeleton
 from buildsys.errors import BuildsysError
 from buildsys.prepare import prepare
@@ -155,3 +155,23 @@ def test_check_fails_when_no_sections_were_expanded(tmp_path):
 def test_sections_are_byte_identical_across_runs(tmp_path):
     archive = leaf_archive(tmp_path)
     assert sections.from_archive(archive, REGISTRY) == sections.from_archive(archive, REGISTRY)
+
+
+@pytest.mark.parametrize("reader", [lambda a: sections.from_archive(a, REGISTRY), newspec.read_crate], ids=["sections", "new"])
+def test_errors_in_an_archive_name_the_file_inside_it(tmp_path, reader):
+    archive = tmp_path / "x.crate"
+    archive.write_bytes(crate_bytes({"x-1.0.0/Cargo.toml": b'[package]\nname = "x"\nversion = "one"\n', "x-1.0.0/src/lib.rs": b""}))
+    with pytest.raises(BuildsysError) as excinfo:
+        reader(archive)
+    assert excinfo.value.path == f"{archive}:x-1.0.0/Cargo.toml"
+
+
+def test_errors_after_reading_an_archive_name_the_archive(tmp_path):
+    archive = tmp_path / "x-1.0.0.crate"
+    archive.write_bytes(crate_bytes({
+        "x-1.0.0/Cargo.toml": b'[package]\nname = "x"\nversion = "1.0.0"\n[[bin]]\nname = "a b"\npath = "src/main.rs"\n',
+        "x-1.0.0/src/main.rs": b"",
+    }))
+    with pytest.raises(BuildsysError) as excinfo:
+        newspec.render(*newspec.read_crate(archive))
+    assert str(excinfo.value) == f"{archive}:x-1.0.0/Cargo.toml: binary name 'a b' cannot be listed in %files"

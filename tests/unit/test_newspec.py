@@ -78,3 +78,4 @@ def test_summary_is_one_short_line_without_final_period(tmp_path, description, s
     if description is not None:
         toml += f'description = "{description}"\n'
     assert f"Summary:        {summary}\n" in spec_of(tmp_path, toml)
+
