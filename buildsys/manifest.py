@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from buildsys.cfg import target_applies
 from buildsys.errors import BuildsysError
 from buildsys.semver import Range, Requirement, Version
+from buildsys.spectext import LEADING_PERCENT
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,6 +36,15 @@ _CRATE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 # Keys (what features refer to) may also start with '_', e.g. "_cc_unused".
 _DEP_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _FEATURE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_+.-]*")
+# What a dependency's ``features`` or a binary's ``required-features`` may
+# name: a feature, or DEP/FEATURE.
+_FEATURE_REF = re.compile(r"(?:[A-Za-z0-9_][A-Za-z0-9_-]*/)?[A-Za-z0-9_][A-Za-z0-9_+.-]*")
+_FEATURE_RULE = "feature names here are ASCII letters, digits, '_', '-', '+' and '.'"
+# Binary names end up in file lists; cargo names them like crates.
+_TARGET_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+# Free text reaches RPM headers, which are C strings: no control characters
+# (whitespace aside, which spec text reflows anyway).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 EDITIONS = ("2015", "2018", "2021", "2024")
 
 
@@ -244,9 +254,9 @@ def _from_data(data: Mapping[str, Any], file: Path, root: Path) -> Manifest:
         version=version,
         edition=edition,
         rust_version=rust_version,
-        license=_str(package, "license", "package"),
+        license=_text(package, "license"),
         license_file=_str(package, "license-file", "package"),
-        description=_str(package, "description", "package"),
+        description=_text(package, "description"),
         homepage=_str(package, "homepage", "package"),
         repository=_str(package, "repository", "package"),
         is_lib=_is_lib(data, package, root),
@@ -254,6 +264,18 @@ def _from_data(data: Mapping[str, Any], file: Path, root: Path) -> Manifest:
         dependencies=dependencies,
         features=features,
     )
+
+
+def _text(package: Mapping[str, Any], key: str) -> Optional[str]:
+    text = _str(package, key, "package")
+    bad = _CONTROL.search(text or "")
+    if bad:
+        raise BuildsysError(
+            f"package.{key} contains the control character U+{ord(bad.group()):04X}, which an RPM header cannot carry"
+        )
+    if key == "description" and (text or "").strip().startswith("%"):
+        raise BuildsysError(f"package.description {LEADING_PERCENT}")
+    return text
 
 
 def _dependencies(data: Mapping[str, Any]) -> Tuple[Dependency, ...]:
@@ -317,6 +339,9 @@ def _dependency(key: str, spec: Any, kind: str, target: Optional[str], on_linux:
         raise BuildsysError(f"{where}: 'optional' and 'default-features' must be true or false")
     if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
         raise BuildsysError(f"{where}: 'features' must be a list of strings")
+    for feature in features:
+        if not _FEATURE_REF.fullmatch(feature):
+            raise BuildsysError(f"{where}: invalid feature name {feature!r}: {_FEATURE_RULE}")
     if optional and kind == "dev":
         raise BuildsysError(f"{where}: dev-dependencies cannot be optional")
     return Dependency(
@@ -341,7 +366,7 @@ def _features(table: Any, dependencies: Tuple[Dependency, ...]) -> Dict[str, Tup
     features: Dict[str, Tuple[FeatureValue, ...]] = {}
     for name, values in table.items():
         if not _FEATURE_NAME.fullmatch(name):
-            raise BuildsysError(f"invalid feature name {name!r}")
+            raise BuildsysError(f"invalid feature name {name!r}: {_FEATURE_RULE}")
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise BuildsysError(f"feature {name!r} must be a list of strings")
         features[name] = tuple(FeatureValue.parse(v) for v in values)
@@ -371,6 +396,8 @@ def _check_value(
             raise BuildsysError(f"{where}, but {value.name!r} is not a dependency")
         if not value.feature:
             raise BuildsysError(f"{where}: empty feature name after '/'")
+        if not _FEATURE_NAME.fullmatch(value.feature):
+            raise BuildsysError(f"{where}: invalid feature name {value.feature!r}: {_FEATURE_RULE}")
     elif value.name not in features:
         raise BuildsysError(f"{where}, which is neither a feature nor an optional dependency")
 
@@ -400,7 +427,11 @@ def _binaries(
     for entry in explicit:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             raise BuildsysError("every [[bin]] needs a name")
+        if not _TARGET_NAME.fullmatch(entry["name"]):
+            raise BuildsysError(f"invalid binary name {entry['name']!r}: cargo allows ASCII letters, digits, '-' and '_'")
         required = entry.get("required-features", entry.get("required_features", []))
+        if not isinstance(required, list) or not all(isinstance(f, str) and _FEATURE_REF.fullmatch(f) for f in required):
+            raise BuildsysError(f"binary {entry['name']!r}: invalid required-features {required!r}")
         bins[entry["name"]] = Binary(entry["name"], tuple(required))
         if isinstance(entry.get("path"), str):
             claimed_paths.add(Path(entry["path"]).as_posix())

@@ -13,7 +13,9 @@ files are saved in ``.buildsys/``.
 from __future__ import annotations
 
 import copy
+import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -25,6 +27,7 @@ from buildsys.manifest import load, read_toml, tomllib
 STATE = ".buildsys"
 # Never packaged: our own state, cargo's configuration and build output.
 NOT_SOURCES = (STATE, ".cargo", "target")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 CARGO_CONFIG = """\
 # Written by buildsys (%cargo_prep): offline builds from the RPM registry.
@@ -54,22 +57,47 @@ def pristine_manifest(srcdir: Path) -> Path:
 
 
 def source_files(srcdir: Path) -> List[str]:
-    """The crate's files as %prep left them, recorded by :func:`prepare`."""
-    listing = srcdir / STATE / "files"
+    """The crate's files as %prep left them, recorded by :func:`prepare`.
+    The record is JSON: a crate's file names may hold newlines or bytes that
+    are not UTF-8 (kept as surrogate escapes, as os.walk gives them)."""
+    listing = srcdir / STATE / "files.json"
     if not listing.exists():
         raise BuildsysError("no record of the crate's files: %cargo_prep has not run here", str(srcdir))
-    return [line for line in listing.read_text(encoding="utf-8").splitlines() if line]
+    files = json.loads(listing.read_text(encoding="ascii"))
+    for rel in files:
+        parts = rel.split("/")
+        if rel.startswith("/") or any(part in ("", ".", "..") for part in parts):
+            raise BuildsysError(f"the record of the crate's files names {rel!r}, outside the crate", str(listing))
+    return files
 
 
 def walk_sources(srcdir: Path) -> List[str]:
+    """Every file of the crate, relative to it. Symbolic links are files here
+    (to a directory too): they are copied as links, never followed."""
     found = []
     for dirpath, dirnames, filenames in os.walk(srcdir):
         rel = Path(dirpath).relative_to(srcdir)
         if rel == Path("."):
             dirnames[:] = [d for d in dirnames if d not in NOT_SOURCES]
-        dirnames.sort()
-        found.extend(str(rel / f) if rel != Path(".") else f for f in filenames)
+        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        dirnames[:] = sorted(d for d in dirnames if d not in links)
+        found.extend(str(rel / f) if rel != Path(".") else f for f in filenames + links)
+        for name in dirnames + filenames + links:
+            _check_name(name if rel == Path(".") else os.path.join(str(rel), name), srcdir)
     return sorted(found)
+
+
+def _check_name(rel: str, srcdir: Path) -> None:
+    """File names RPM refuses to package (rpmbuild 4.20 stops on both)."""
+    if _CONTROL.search(rel):
+        raise BuildsysError(f"the crate has a file named {rel!r}: RPM cannot package a name with control characters",
+                            str(srcdir))
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise BuildsysError(f"the crate has a file named '{shown}', which is not UTF-8: RPM cannot package it",
+                            str(srcdir)) from None
 
 
 def prepare(srcdir: Path, registry: str) -> List[str]:
@@ -86,7 +114,7 @@ def prepare(srcdir: Path, registry: str) -> List[str]:
         files = walk_sources(srcdir)
         state.mkdir(exist_ok=True)
         shutil.copyfile(manifest, pristine_manifest(srcdir))
-        (state / "files").write_text("".join(f + "\n" for f in files), encoding="utf-8")
+        (state / "files.json").write_text(json.dumps(files, indent=0), encoding="ascii")
     text, data = read_toml(pristine_manifest(srcdir))
     built, removed = without_foreign_targets(text, data, str(manifest))
     manifest.write_text(built, encoding="utf-8")

@@ -29,5 +29,5 @@ def install_sources(srcdir: Path, destdir: Path, registry: str, manifest: Manife
     for rel in source_files(srcdir):
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(srcdir / rel, dest)
+        shutil.copy2(srcdir / rel, dest, follow_symlinks=False)
     (target / ".cargo-checksum.json").write_text(CHECKSUM, encoding="utf-8")

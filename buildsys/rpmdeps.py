@@ -3,7 +3,8 @@
 The conventions are Fedora's (rust2rpm/cargo2rpm): ``-`` before a pre-release
 becomes ``~`` so that it sorts before the release, ``-`` inside it becomes
 ``_``, build metadata is dropped, and a release upper bound gets a trailing
-``~`` so that pre-releases of the excluded version stay excluded.
+``~`` so that pre-releases of the excluded version stay excluded (unless the
+requirement lets them in: docs/versions.md).
 """
 
 from __future__ import annotations
@@ -39,12 +40,17 @@ def _lower(cap: str, bound: Bound) -> str:
     return f"{cap} {'>=' if bound.inclusive else '>'} {semver2rpm(bound.version)}"
 
 
-def _upper(cap: str, bound: Bound) -> str:
+def _upper(cap: str, bound: Bound, lower: Optional[Bound]) -> str:
     if bound.inclusive:
         return f"{cap} <= {semver2rpm(bound.version)}"
     version = semver2rpm(bound.version)
-    # "< 2.0.0" would admit 2.0.0~alpha; cargo's "<2.0.0" does not.
-    return f"{cap} < {version}" if bound.version.pre else f"{cap} < {version}~"
+    # "< 2.0.0" would admit 2.0.0~alpha; cargo's "<2.0.0" does not, unless
+    # a comparator opts 2.0.0's pre-releases in (">=2.0.0-alpha, <2.0.0"),
+    # which always leaves the lower bound at one of them. Upper bounds from
+    # "^", "~", wildcards and partial versions exclude them regardless.
+    opted_in = lower is not None and bool(lower.version.pre) and lower.version.release == bound.version.release
+    admits = bound.version.pre or (bound.below_admits_pre and opted_in)
+    return f"{cap} < {version}" if admits else f"{cap} < {version}~"
 
 
 def range_dependency(crate: str, feature: Optional[str], rng: Range) -> str:
@@ -57,7 +63,7 @@ def range_dependency(crate: str, feature: Optional[str], rng: Range) -> str:
     if rng.lower is not None:
         parts.append((rng.lower.origin, 0, _lower(cap, rng.lower)))
     if rng.upper is not None:
-        parts.append((rng.upper.origin, 1, _upper(cap, rng.upper)))
+        parts.append((rng.upper.origin, 1, _upper(cap, rng.upper, rng.lower)))
     if not parts:
         return cap
     if len(parts) == 1:

@@ -118,6 +118,18 @@ class Bound:
     version: Version
     inclusive: bool
     origin: int = 0
+    # Only a full "<X" lets X's own pre-releases through (once a comparator
+    # opts them in); every other exclusive upper bound compares the numbers.
+    below_admits_pre: bool = False
+
+    def key(self, lower: bool) -> Tuple[object, ...]:
+        """Where the bound sits among versions. An exclusive release upper
+        bound that compares numbers ("^1.2" stops below 2.0.0) also stops
+        below every pre-release of that release."""
+        v = self.version
+        if not lower and not self.inclusive and not v.pre and not self.below_admits_pre:
+            return (v.major, v.minor, v.patch, (0, ()))
+        return v.key
 
 
 @dataclass(frozen=True)
@@ -133,11 +145,11 @@ class Range:
     def is_empty(self) -> bool:
         if self.lower is None or self.upper is None:
             return False
-        low, high = self.lower, self.upper
-        if high.version < low.version:
+        low, high = self.lower.key(lower=True), self.upper.key(lower=False)
+        if high < low:
             return True
-        if low.version.key == high.version.key:
-            return not (low.inclusive and high.inclusive)
+        if low == high:
+            return not (self.lower.inclusive and self.upper.inclusive)
         return False
 
     def is_exact(self) -> bool:
@@ -155,11 +167,14 @@ def _tighter(a: Optional[Bound], b: Optional[Bound], lower: bool) -> Optional[Bo
         return b
     if b is None:
         return a
-    if a.version.key != b.version.key:
-        a_wins = (b.version < a.version) if lower else (a.version < b.version)
+    a_key, b_key = a.key(lower), b.key(lower)
+    if a_key != b_key:
+        a_wins = (b_key < a_key) if lower else (a_key < b_key)
         return a if a_wins else b
     if a.inclusive != b.inclusive:
         return b if a.inclusive else a  # the exclusive bound is the tighter one
+    if a.below_admits_pre != b.below_admits_pre:
+        return b if a.below_admits_pre else a
     return a if a.origin <= b.origin else b
 
 
@@ -205,7 +220,8 @@ class Comparator:
         if op == ">=":
             return Range(at_least(lo_full))
         if op == "<":
-            return Range(None, below(lo_full))
+            full = patch is not None and not pre
+            return Range(None, Bound(lo_full, False, origin, below_admits_pre=full))
         if op == "<=":
             if minor is None:
                 return Range(None, below(next_major))

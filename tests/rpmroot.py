@@ -42,6 +42,8 @@ CRATES = [
     "librust-termcolor-dev",
     "librust-cc-dev",
     "librust-tempfile-dev",
+    # the oracle of the version-math differential (tests/semver_oracle)
+    "librust-semver-dev",
 ]
 BASE = ["rpm", "file", "python3", "python3-packaging", "cargo", "rustc", "make", "elfutils"]
 SUITES = {"trixie": "4.20.1", "forky": "6.1"}
@@ -84,9 +86,13 @@ def crate_archive(srcdir: Path, dest_dir: Path, name: str, version: str, skip: S
     dest = dest_dir / f"{name}-{version}.crate"
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as tar:
-        for path in sorted(p for p in srcdir.rglob("*") if p.is_file() and not set(skip) & set(p.relative_to(srcdir).parts)):
+        members = (p for p in srcdir.rglob("*") if (p.is_symlink() or p.is_file()) and not set(skip) & set(p.relative_to(srcdir).parts))
+        for path in sorted(members):
             info = tar.gettarinfo(str(path), f"{name}-{version}/{path.relative_to(srcdir)}")
             info.mtime, info.uid, info.gid, info.uname, info.gname, info.mode = 0, 0, 0, "", "", 0o644
+            if info.issym():
+                tar.addfile(info)  # a link as a link: never what it points to
+                continue
             with open(path, "rb") as fh:
                 tar.addfile(info, fh)
     dest_dir.mkdir(parents=True, exist_ok=True)
@@ -147,7 +153,7 @@ class BuildRoot:
         environ.update(env or {})
         proc = subprocess.run(
             ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, command],
-            capture_output=True, text=True, env=environ,
+            capture_output=True, text=True, errors="backslashreplace", env=environ,
         )
         if check and proc.returncode != 0:
             raise AssertionError(f"in {self.suite} root, `{command}` exited {proc.returncode}:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")

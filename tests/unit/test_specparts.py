@@ -4,6 +4,7 @@ small inputs with expectations written by hand."""
 import os
 import subprocess
 import sys
+import json
 import textwrap
 from pathlib import Path
 
@@ -37,15 +38,26 @@ def test_every_percent_is_doubled(text, expected):
     "text, expected",
     [
         ("one\ntwo", ["one two"]),
-        ("a\n\n%files\n\n%package -n x", ["a", "", " %%files", "", " %%package -n x"]),
-        ("  %prep", [" %%prep"]),
+        # RPM reads %if/%else/%endif/%include at the start of an expanded
+        # line even after spaces: a % word never starts a line
+        ("a\n\n%files\n\n%package -n x", ["a %%files %%package -n x"]),
+        ("a\n\nb\n\n%if 0", ["a", "", "b %%if 0"]),
+        ("x" * 70 + " %endif y", ["x" * 70 + " %%endif", "y"]),
+        ("x" * 70 + " %include /etc/passwd", ["x" * 70 + " %%include", "/etc/passwd"]),
+        ("word " * 20, ["word " * 13 + "word", "word " * 5 + "word"]),
         ("", []),
         (None, []),
         ("x \\", ["x \\"]),
     ],
 )
-def test_description_lines_never_start_a_section(text, expected):
+def test_description_lines_never_start_with_a_percent(text, expected):
     assert paragraph_lines(text) == expected
+
+
+@pytest.mark.parametrize("text", ["%if 0", "  %prep", "\n\n%include x"])
+def test_description_that_starts_with_a_percent_is_an_error(text):
+    with pytest.raises(BuildsysError, match="begins with '%'"):
+        paragraph_lines(text)
 
 
 WINDOWS_NORMALIZED = """\
@@ -141,7 +153,7 @@ def test_prepare_is_repeatable_and_writes_offline_cargo_config(tmp_path):
     assert b"winapi" not in first
     config = (crate / ".cargo" / "config.toml").read_text()
     assert 'directory = "/usr/share/cargo/registry"' in config and 'replace-with = "rpm-registry"' in config
-    assert (crate / ".buildsys" / "files").read_text().split() == ["Cargo.toml", "LICENSE", "README.md", "src/lib.rs"]
+    assert json.loads((crate / ".buildsys" / "files.json").read_text()) == ["Cargo.toml", "LICENSE", "README.md", "src/lib.rs"]
 
 
 def test_specparts_have_one_package_per_feature_each_noarch_with_files(tmp_path):
@@ -158,7 +170,7 @@ def test_specparts_have_one_package_per_feature_each_noarch_with_files(tmp_path)
     assert "%license /usr/share/cargo/registry/leaf-1.2.0/LICENSE\n" in parts["10-cargo-devel.specpart"]
     assert "%doc /usr/share/cargo/registry/leaf-1.2.0/README.md\n" in parts["10-cargo-devel.specpart"]
     assert "%%(touch /tmp/pwned-shell)" in parts["10-cargo-devel.specpart"]
-    assert "\n %%files\n" in parts["10-cargo-devel.specpart"]
+    assert " %%files %%package -n evil\n" in parts["10-cargo-devel.specpart"]
     # every part starts with a section line (RPM 4.19 requires it)
     assert all(t.startswith("%package -n ") for t in parts.values())
 

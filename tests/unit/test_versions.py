@@ -76,6 +76,16 @@ def test_requirement_becomes_fedora_dependency(req, expected):
         ("<2.0.0, <=2.0.0", "crate(foo) < 2.0.0~"),
         ("~1.2, =1.2.7", "crate(foo) = 1.2.7"),
         (">=0.0.3, <0.0.4", "crate(foo) = 0.0.3"),
+        # a full "<X" lets X's pre-releases in once a comparator opts them in
+        # (semver crate: "ver.pre < cmp.pre", and an empty pre sorts last) ...
+        (">=2.0.0-alpha, <2.0.0", "(crate(foo) >= 2.0.0~alpha with crate(foo) < 2.0.0)"),
+        ("<2.0.0, >2.0.0-rc.1", "(crate(foo) < 2.0.0 with crate(foo) > 2.0.0~rc.1)"),
+        # ... but "<X" without an opt-in, and the upper ends of ^, ~ and
+        # partial versions compare numbers, so X's pre-releases stay out
+        (">=1.9.0-alpha, <2.0.0", "(crate(foo) >= 1.9.0~alpha with crate(foo) < 2.0.0~)"),
+        # "~2.1.0" stops below every 2.2.0 pre-release: tighter than "<=2.2.0-a"
+        ("~2.1.0, <=2.2.0-alpha1", "(crate(foo) >= 2.1.0 with crate(foo) < 2.2.0~)"),
+        ("<=2.2.0-alpha1, ~2.1.5", "(crate(foo) >= 2.1.5 with crate(foo) < 2.2.0~)"),
     ],
 )
 def test_comparators_intersect_to_tightest_range(req, expected):
@@ -84,7 +94,11 @@ def test_comparators_intersect_to_tightest_range(req, expected):
 
 @pytest.mark.parametrize(
     "req",
-    [">=2, <1", "^1.2, ^2.0", "=1.2.3, >1.2.3", ">1.0.0, <1.0.0"],
+    [">=2, <1", "^1.2, ^2.0", "=1.2.3, >1.2.3", ">1.0.0, <1.0.0",
+     # ^1.5.0 admits no 2.0.0 pre-release (the major differs)
+     ">=2.0.0-alpha, ^1.5.0", "=2.0.0-rc.1, ~1.9",
+     # "<2" and "<1.0" compare numbers: no 2.0.0 / 1.0.0 pre-release is below them
+     ">=2.0.0-alpha, <2", ">=1.0.0-alpha, <1.0"],
 )
 def test_empty_intersection_is_an_error(req):
     with pytest.raises(BuildsysError, match="cannot be satisfied"):

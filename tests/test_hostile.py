@@ -1,0 +1,149 @@
+"""Crates written by an attacker (tests/hostile_crates.py), built with real
+rpmbuild: RPM 4.20.1 (trixie, BuildSystem: cargo and specparts) and RPM
+4.16.1.2 (bullseye, the static sections of the compat layer).
+
+For every crate that builds: no macro ran (no canary file anywhere in the
+root), the packages are exactly the ones the crate's features call for,
+none has a scriptlet, a changelog or a file outside the crate's registry
+directory, and each attack text is in the description as written. Every
+crate that must not build fails with the generator's one-line message and
+writes no package.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Dict, Tuple
+
+import pytest
+import rpm
+
+from hostile_crates import BUILT, CANARY, REJECTED, Hostile
+from rpmroot import BuildRoot, crate_archive
+
+SUITES = ("trixie", "bullseye")
+REGISTRY = "/usr/share/cargo/registry"
+
+
+def spec_text(crate: Hostile) -> str:
+    return f"""\
+Name:           rust-{crate.name}
+Version:        {crate.version}
+Release:        1%{{?dist}}
+Summary:        A hostile crate
+License:        MIT
+URL:            https://crates.io/crates/{crate.name}
+Source:         %{{crates_source}}
+BuildArch:      noarch
+%if %{{cargo_buildsystem}}
+BuildSystem:    cargo
+%else
+%cargo_compat
+%endif
+
+%description
+%{{summary}}.
+"""
+
+
+def build(root: BuildRoot, crate: Hostile, workdir: Path):
+    src = crate.write(workdir / f"{root.suite}-{crate.name}")
+    crate_archive(src, root.path("/root/rpmbuild/SOURCES"), crate.name, crate.version)
+    root.write(f"/root/rust-{crate.name}.spec", spec_text(crate).encode())
+    return root.rpmbuild(f"/root/rust-{crate.name}.spec", "-ba", check=False)
+
+
+@pytest.fixture(scope="module", params=SUITES)
+def hostile_builds(request, tmp_path_factory):
+    """Suite -> (root, crate name -> rpmbuild result), every crate built once."""
+    workdir = tmp_path_factory.mktemp("hostile-" + request.param)
+    root = BuildRoot(request.param, workdir)
+    results = {crate.name: build(root, crate, workdir) for crate in BUILT + REJECTED}
+    yield root, results
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def canaries(root: BuildRoot) -> list:
+    return sorted(str(p) for p in root.upper.rglob("*") if "buildsys-canary" in p.name and p.is_file()
+                  and not str(p).startswith(str(root.path("/root/rpmbuild"))))
+
+
+def headers(root: BuildRoot, crate: Hostile) -> Dict[str, "rpm.hdr"]:
+    ts = rpm.TransactionSet()
+    ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES | rpm._RPMVSF_NODIGESTS)
+    found = {}
+    for path in sorted(root.path("/root/rpmbuild/RPMS").rglob(f"rust-{crate.name}*.rpm")):
+        with open(path, "rb") as fh:
+            hdr = ts.hdrFromFdno(fh.fileno())
+        found[hdr[rpm.RPMTAG_NAME]] = (path, hdr)
+    return found
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_no_macro_from_any_crate_ran(hostile_builds):
+    root, results = hostile_builds
+    assert set(results) == {c.name for c in BUILT + REJECTED}
+    assert canaries(root) == []
+
+
+@pytest.mark.parametrize("crate", BUILT, ids=[c.name for c in BUILT])
+def test_hostile_text_builds_exactly_the_crates_packages(hostile_builds, crate):
+    root, results = hostile_builds
+    proc = results[crate.name]
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    built = headers(root, crate)
+    assert sorted(built) == sorted(crate.packages)
+    instdir = f"{REGISTRY}/{crate.name}-{crate.version}"
+    for name, (path, hdr) in built.items():
+        inside = "/" + str(path.relative_to(root.upper))
+        assert root.run(f"rpm -qp --scripts --triggers {inside}").stdout.strip() == "", name
+        assert not hdr[rpm.RPMTAG_CHANGELOGTEXT], name
+        outside = [f for f in hdr[rpm.RPMTAG_FILENAMES] if f != instdir and not f.startswith(instdir + "/")]
+        assert outside == [], name
+        assert hdr[rpm.RPMTAG_ARCH] == "noarch"
+        assert [p for p in hdr[rpm.RPMTAG_PROVIDENAME] if not p.startswith(f"crate({crate.name}") and p != name] == []
+
+
+@pytest.mark.parametrize("crate", BUILT, ids=[c.name for c in BUILT])
+def test_hostile_text_reaches_the_description_literally(hostile_builds, crate):
+    root, _ = hostile_builds
+    _, hdr = headers(root, crate)[f"rust-{crate.name}-devel"]
+    description = words(hdr[rpm.RPMTAG_DESCRIPTION])
+    missing = [text for text in crate.shown if words(text) not in description]
+    assert not missing, f"not shown as written: {missing}"
+
+
+def test_hostile_file_names_are_installed_not_listed(hostile_builds):
+    """Files the crate ships under names that are macros, not UTF-8, or
+    hold a newline are installed with the crate, owned through its directory,
+    and never written into spec text (%license/%doc list plain names only)."""
+    root, _ = hostile_builds
+    crate = next(c for c in BUILT if c.files)
+    _, hdr = headers(root, crate)[f"rust-{crate.name}-devel"]
+    files = set(hdr[rpm.RPMTAG_FILENAMES])
+    instdir = f"{REGISTRY}/{crate.name}-{crate.version}"
+    for rel in crate.files:
+        assert f"{instdir}/{rel.decode('utf-8', 'surrogateescape')}".encode("utf-8", "surrogateescape") in {
+            f.encode("utf-8", "surrogateescape") if isinstance(f, str) else f for f in files}, rel
+    flags = dict(zip(hdr[rpm.RPMTAG_FILENAMES], hdr[rpm.RPMTAG_FILEFLAGS]))
+    assert flags[f"{instdir}/COPYING"] & rpm.RPMFILE_LICENSE
+    assert flags[f"{instdir}/README.md"] & rpm.RPMFILE_DOC
+    assert not any(flags[f] & rpm.RPMFILE_LICENSE for f in files if "lua" in f)
+
+
+@pytest.mark.parametrize("crate", REJECTED, ids=[c.name for c in REJECTED])
+def test_untrusted_names_and_bytes_fail_the_build_with_one_line(hostile_builds, crate):
+    root, results = hostile_builds
+    proc = results[crate.name]
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    lines = [line for line in log.splitlines() if line.startswith("buildsys: error: ")]
+    assert lines, log[-3000:]
+    # the line names the crate's file or directory (in %prep, or in the
+    # .crate archive when the static sections are made at parse time)
+    assert crate.error in lines[0] and f"{crate.name}-{crate.version}" in lines[0], lines[0]
+    assert headers(root, crate) == {}
