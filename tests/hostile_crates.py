@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Tuple
 
+from toml_text import basic_string
+
 CANARY = "/tmp/buildsys-canary"
 
 MACROS = (
@@ -54,19 +56,6 @@ SECTIONS = (
 )
 
 
-def toml_basic_string(text: str) -> str:
-    """``text`` as a TOML basic string, every character that needs it escaped."""
-    out = []
-    for ch in text:
-        if ch == '"' or ch == "\\":
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
 @dataclass(frozen=True)
 class Hostile:
     """A crate: its Cargo.toml text and its other files (bytes names allowed).
@@ -91,11 +80,11 @@ class Hostile:
         return (
             "[package]\n"
             f'name = "{self.name}"\nversion = "{self.version}"\nedition = "2021"\n'
-            f"description = {toml_basic_string(self.description)}\n"
-            f"license = {toml_basic_string('MIT AND %(touch ' + CANARY + '-license)')}\n"
-            f"homepage = {toml_basic_string('https://example.com/%{lua:os.exit(1)}')}\n"
-            f"authors = [{toml_basic_string('%(touch ' + CANARY + '-author) <a@b>')}]\n"
-            f"keywords = [{toml_basic_string('%{lua:x}')}]\n"
+            f"description = {basic_string(self.description)}\n"
+            f"license = {basic_string('MIT AND %(touch ' + CANARY + '-license)')}\n"
+            f"homepage = {basic_string('https://example.com/%{lua:os.exit(1)}')}\n"
+            f"authors = [{basic_string('%(touch ' + CANARY + '-author) <a@b>')}]\n"
+            f"keywords = [{basic_string('%{lua:x}')}]\n"
             + self.extra_toml
             + "\n[features]\n" + self.features_toml
         )
