@@ -147,3 +147,20 @@ def test_untrusted_names_and_bytes_fail_the_build_with_one_line(hostile_builds, 
     # .crate archive when the static sections are made at parse time)
     assert crate.error in lines[0] and f"{crate.name}-{crate.version}" in lines[0], lines[0]
     assert headers(root, crate) == {}
+
+
+# Where a build in the root may write: rpmbuild's own tree, RPM's script
+# and parse-time files, and what the test itself put there (buildsys, the
+# bridge package in the rpmdb, the specs, the host toolchain's mount point).
+ALLOWED = ("/root/rpmbuild/", "/var/tmp/", "/var/lib/rpm/", "/usr/lib/sysimage/rpm/", "/usr/share/buildsys/",
+           "/usr/bin/buildsys", "/usr/lib/rpm/", "/root/bridge.spec", "/root/rust-", "/usr/share/cargo/registry/",
+           "/usr/lib/python3/dist-packages/", "/usr/bin/cargo", "/usr/bin/rustc", "/usr/bin/rustdoc", "/root/.rustup/",
+           "/root/.cargo/", "/etc/rpm/", "/root/.rpmdb/")
+
+
+def test_nothing_is_written_outside_the_build_tree(hostile_builds):
+    root, _ = hostile_builds
+    written = sorted("/" + str(p.relative_to(root.upper)) for p in root.upper.rglob("*") if not p.is_dir())
+    outside = [p for p in written if not p.startswith(ALLOWED)]
+    assert outside == [], outside
+    assert any(p.startswith("/root/rpmbuild/RPMS/") for p in written)
