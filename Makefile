@@ -31,10 +31,11 @@ $(VENV)/.installed: pyproject.toml | host-packages
 	touch $@
 
 install:
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PYDIR)/buildsys $(DESTDIR)$(RPMCONFIGDIR)/macros.d $(DESTDIR)$(RPMCONFIGDIR)/lua/buildsys
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PYDIR)/buildsys $(DESTDIR)$(RPMCONFIGDIR)/macros.d $(DESTDIR)$(RPMCONFIGDIR)/lua/buildsys $(DESTDIR)$(RPMCONFIGDIR)/fileattrs
 	install -m 644 buildsys/*.py $(DESTDIR)$(PYDIR)/buildsys/
 	install -m 644 macros.d/macros.buildsys macros.d/macros.buildsys-srpm compat/epel9/macros.buildsys-compat $(DESTDIR)$(RPMCONFIGDIR)/macros.d/
 	install -m 644 rpm-lua/buildsys/*.lua $(DESTDIR)$(RPMCONFIGDIR)/lua/buildsys/
+	install -m 644 macros.d/buildsys_vendor.attr $(DESTDIR)$(RPMCONFIGDIR)/fileattrs/
 	printf '%s\n' '#!$(TARGET_PYTHON) -s' 'import sys' 'sys.path.insert(0, "$(PYDIR)")' \
 		'from buildsys.cli import main' 'sys.exit(main())' > $(DESTDIR)$(BINDIR)/buildsys
 	chmod 755 $(DESTDIR)$(BINDIR)/buildsys

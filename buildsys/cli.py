@@ -18,6 +18,7 @@ from buildsys import newspec as newspec_mod
 from buildsys import registry as registry_mod
 from buildsys import sections as sections_mod
 from buildsys import specparts as specparts_mod
+from buildsys import vendor as vendor_mod
 from buildsys.errors import BuildsysError
 from buildsys.features import Selection
 from buildsys.rpmdeps import rpm2semver, semver2rpm
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     br = sub.add_parser("buildrequires", help="BuildRequires for a feature selection")
     br.add_argument("-t", "--with-check", action="store_true", help="include dev-dependencies")
+    br.add_argument("--vendored", action="store_true", help="the crates come vendored: only the toolchain")
     _selection_args(br)
 
     for action in ("requires", "provides"):
@@ -72,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("packages", help="every subpackage with its Provides and Requires, for people")
     prep = sub.add_parser("prepare", help="%%cargo_prep: offline cargo setup of an unpacked crate (PATH: its directory)")
     prep.add_argument("--registry", required=True, help="the directory registry (%%{cargo_registry})")
+    prep.add_argument("--vendor", metavar="TARBALL", help="build from this cargo vendor tarball's vendor/ instead")
     inst = sub.add_parser("install", help="%%cargo_install: the library's sources into DESTDIR/REGISTRY")
     inst.add_argument("--registry", required=True)
     inst.add_argument("--destdir", required=True, help="%%{buildroot}")
@@ -91,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     mode = sub.add_parser("mode", help="buildsystem, specparts or static: what this RPM supports, best first")
     mode.add_argument("--rpm-version", help="the RPM to decide for (default: the installed one)")
     mode.add_argument("--force", default="", help="a mode the packager wants; an error if this RPM cannot do it")
+    sub.add_parser("vendor-manifest", help="cargo tree --format '{p}' on stdin -> cargo-vendor.txt on stdout")
+    sub.add_parser("vendor-provides", help="bundled(crate(...)) Provides of the cargo-vendor.txt files named on stdin")
     meta = sub.add_parser("metadata", help="everything, as one JSON document")
     _selection_args(meta)
     return parser
@@ -132,7 +137,7 @@ def act_requires(args: argparse.Namespace) -> None:
 
 
 def act_buildrequires(args: argparse.Namespace) -> None:
-    _out(plan_mod.buildrequires(_load(args), _selection(args), args.with_check))
+    _out(plan_mod.buildrequires(_load(args), _selection(args), args.with_check, args.vendored))
 
 
 def act_features(args: argparse.Namespace) -> None:
@@ -199,7 +204,8 @@ def _crate_dir(args: argparse.Namespace) -> Path:
 
 def act_prepare(args: argparse.Namespace) -> None:
     srcdir = _crate_dir(args)
-    for table in prepare_mod.prepare(srcdir, args.registry):
+    vendor = Path(args.vendor) if args.vendor else None
+    for table in prepare_mod.prepare(srcdir, args.registry, vendor):
         print(f"buildsys: not building against [target.{table}] dependencies (never on Linux)")
 
 
@@ -239,6 +245,20 @@ def act_new(args: argparse.Namespace) -> None:
         sys.stdout.write(text)
 
 
+def act_vendor_manifest(args: argparse.Namespace) -> None:
+    _out([f"{name} {version}" for name, version in vendor_mod.manifest(sys.stdin)])
+
+
+def act_vendor_provides(args: argparse.Namespace) -> None:
+    """RPM's generator protocol: the matching files' paths on stdin."""
+    for path in sorted({line.rstrip("\n") for line in sys.stdin if line.strip()}):
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise BuildsysError(f"cannot read: {exc.strerror}", path) from None
+        _out(vendor_mod.provides(text, path))
+
+
 def act_mode(args: argparse.Namespace) -> None:
     print(mode_mod.select(args.rpm_version or mode_mod.installed_rpm_version(), args.force))
 
@@ -262,6 +282,8 @@ ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "sections": act_sections,
     "mode": act_mode,
     "new": act_new,
+    "vendor-manifest": act_vendor_manifest,
+    "vendor-provides": act_vendor_provides,
 }
 
 
@@ -272,7 +294,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_usage(sys.stderr)
         print("buildsys: error: no action given", file=sys.stderr)
         return 2
-    generator = args.action in ("provides", "requires") and not args.path
+    generator = (args.action in ("provides", "requires") and not args.path) or args.action == "vendor-provides"
     try:
         ACTIONS[args.action](args)
     except BuildsysError as exc:

@@ -117,9 +117,12 @@ def msrv(manifest: Manifest) -> Optional[str]:
     return manifest.rust_version or EDITION_MSRV.get(manifest.edition)
 
 
-def buildrequires(manifest: Manifest, selection: Selection, with_check: bool = False) -> Tuple[str, ...]:
+def buildrequires(
+    manifest: Manifest, selection: Selection, with_check: bool = False, vendored: bool = False
+) -> Tuple[str, ...]:
     """What ``cargo build`` (and ``cargo test`` with ``with_check``) needs
-    for ``selection``, offline: the full closure over enabled features."""
+    for ``selection``, offline: the full closure over enabled features.
+    ``vendored``: the crates come with the sources, only rust is needed."""
     act = resolve(manifest, selection)
     active = [
         d
@@ -139,6 +142,8 @@ def buildrequires(manifest: Manifest, selection: Selection, with_check: bool = F
     version = msrv(manifest)
     if version:
         brs.add(f"rust >= {version}")
+    if vendored:
+        return tuple(sorted(brs))
     for dep in active:
         if dep.range is not None:
             brs |= _entry_deps(dep, defaults[dep.key], features[dep.key])

@@ -22,20 +22,24 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from buildsys.cfg import target_applies
 from buildsys.errors import BuildsysError
+from buildsys import vendor as vendor_mod
 from buildsys.manifest import load, read_toml, tomllib
 
 STATE = ".buildsys"
-# Never packaged: our own state, cargo's configuration and build output.
-NOT_SOURCES = (STATE, ".cargo", "target")
+# Never packaged: our own state, cargo's configuration, build output and
+# vendored crates.
+NOT_SOURCES = (STATE, ".cargo", "target", vendor_mod.DIR)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
+# Offline builds from a directory source: the RPM registry, or the vendored
+# crates of an application (%cargo_prep -v).
 CARGO_CONFIG = """\
-# Written by buildsys (%cargo_prep): offline builds from the RPM registry.
+# Written by buildsys (%cargo_prep): offline builds from {what}.
 [source.crates-io]
-replace-with = "rpm-registry"
+replace-with = "{source}"
 
-[source.rpm-registry]
-directory = "{registry}"
+[source.{source}]
+directory = "{directory}"
 
 [net]
 offline = true
@@ -100,8 +104,10 @@ def _check_name(rel: str, srcdir: Path) -> None:
                             str(srcdir)) from None
 
 
-def prepare(srcdir: Path, registry: str) -> List[str]:
+def prepare(srcdir: Path, registry: str, vendor: Optional[Path] = None) -> List[str]:
     """Set up ``srcdir`` for offline cargo; returns the removed target tables.
+    With ``vendor`` (a ``cargo vendor`` tarball), cargo builds from the
+    crates in it instead of the registry.
 
     Running it again (a repeated %prep-less conf, a -br round) gives the same
     result: it always starts from the saved manifest.
@@ -127,8 +133,13 @@ def prepare(srcdir: Path, registry: str) -> List[str]:
                 f"({', '.join(removed)}) are taken out; patch the manifest in %prep",
                 str(manifest),
             ) from None
+    if vendor is not None:
+        where = vendor_mod.unpack(vendor, srcdir)
+        config = CARGO_CONFIG.format(what="the vendored crates", source="vendored-sources", directory=where.name)
+    else:
+        config = CARGO_CONFIG.format(what="the RPM registry", source="rpm-registry", directory=registry)
     (srcdir / ".cargo").mkdir(exist_ok=True)
-    (srcdir / ".cargo" / "config.toml").write_text(CARGO_CONFIG.format(registry=registry), encoding="utf-8")
+    (srcdir / ".cargo" / "config.toml").write_text(config, encoding="utf-8")
     return removed
 
 

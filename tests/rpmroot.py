@@ -56,10 +56,12 @@ BULLSEYE_BASE = ["rpm", "file", "python3", "python3-packaging", "make", "elfutil
 REGISTRY = "/usr/share/cargo/registry"
 
 
-def base_root(suite: str) -> Path:
+def base_root(suite: str, extra: Sequence[str] = ()) -> Path:
+    """The cached root of ``suite``; ``extra`` Debian packages make another
+    cached root (e.g. dnf and createrepo-c for the repository tests)."""
     if suite in COMPAT_SUITES:
-        return ensure_root(suite, BULLSEYE_BASE)
-    return ensure_root(suite, BASE + CRATES)
+        return ensure_root(suite, BULLSEYE_BASE + list(extra))
+    return ensure_root(suite, BASE + CRATES + list(extra))
 
 
 def host_rust_sysroot() -> Path:
@@ -106,9 +108,11 @@ class BuildRoot:
     """An overlay on a cached root. ``run`` executes in a fresh mount
     namespace each call; the upper layer keeps the changes between calls."""
 
-    def __init__(self, suite: str, workdir: Path) -> None:
+    def __init__(self, suite: str, workdir: Path, extra: Sequence[str] = (), install: bool = True) -> None:
+        """``install=False``: no ``make install`` of buildsys (for tests that
+        install it another way, e.g. from its own RPM)."""
         self.suite = suite
-        self.lower = base_root(suite)
+        self.lower = base_root(suite, extra)
         self.dir = workdir / f"root-{suite}"
         self.upper, self.work, self.merged = self.dir / "upper", self.dir / "work", self.dir / "merged"
         for d in (self.upper, self.work, self.merged):
@@ -116,7 +120,9 @@ class BuildRoot:
         self.sysroot: Optional[Path] = None
         if suite in COMPAT_SUITES:
             self._el9_standins()
-        subprocess.run(["make", "-s", "-C", str(REPO), "install", f"DESTDIR={self.upper}"], check=True)
+        self.installed = install
+        if install:
+            subprocess.run(["make", "-s", "-C", str(REPO), "install", f"DESTDIR={self.upper}"], check=True)
         self.home = self.upper / "root"
         self._bridge()
 
@@ -171,7 +177,9 @@ class BuildRoot:
 
     def _bridge(self) -> None:
         cargo = self.run("cargo --version").stdout.split()[1]
-        provides = [f"cargo = {cargo}", f"rust = {cargo}", "buildsys = 0"] + self.registry_provides()
+        # buildsys itself, when `make install` put it there (not an RPM)
+        provides = [f"cargo = {cargo}", f"rust = {cargo}"] + (["buildsys = 0"] if self.installed else [])
+        provides += self.registry_provides()
         spec = "\n".join(
             ["Name: debian-bridge", "Version: 1", "Release: 1", "Summary: Debian packages, as the rpmdb sees them",
              "License: MIT", "BuildArch: noarch"]

@@ -8,7 +8,7 @@ local M = {}
 
 -- What each section accepts besides the feature selection.
 M.SECTIONS = {
-  conf = { no_check = true },
+  conf = { no_check = true, vendor = true },
   generate_buildrequires = {},
   build = {},
   install = {},
@@ -58,6 +58,13 @@ function M.parse(section, words)
       o.features, o.selects = feature_list(section, "--features", long_features), true
     elseif spec.no_check and w == "--no-check" then
       o.no_check = true
+    elseif spec.vendor and w == "--vendor" then
+      i = i + 1
+      -- the number N of the SourceN that holds the cargo vendor tarball
+      if words[i] == nil or not words[i]:match("^%d+$") then
+        fail(section, "--vendor needs the number of the Source that holds the vendor tarball")
+      end
+      o.vendor = words[i]
     elseif spec.harness and w == "--skip" then
       i = i + 1
       if words[i] == nil or words[i] == "" then
@@ -103,6 +110,7 @@ function M.effective(conf, own)
   o.all, o.no_default, o.features = from.all, from.no_default, from.features
   o.no_check = conf.no_check or own.no_check
   o.harness = own.harness
+  o.vendor = conf.vendor
   return o
 end
 
@@ -132,20 +140,28 @@ function M.body(section, conf, own, tests_off, static)
   local o = M.effective(conf, own)
   local sel = M.flags(o)
   local no_tests = o.no_check or tests_off
+  -- a vendored application: its crates come in SourceN, so no crate
+  -- BuildRequires, no -devel packages, and cargo-vendor.txt for the
+  -- bundled(crate(...)) Provides
+  local vendored = o.vendor and "-V" or ""
   if section == "conf" then
-    return "%cargo_prep"
+    return join("%cargo_prep", o.vendor and ("-v %{SOURCE" .. o.vendor .. "}") or "")
   elseif section == "generate_buildrequires" then
-    return join("%cargo_generate_buildrequires", sel, no_tests and "" or "-t")
+    return join("%cargo_generate_buildrequires", vendored, sel, no_tests and "" or "-t")
   elseif section == "build" then
+    local tail = static and "%cargo_sections_check" or "%cargo_specparts"
+    if o.vendor then
+      tail = "%{" .. join("cargo_vendor_manifest", sel) .. "} > cargo-vendor.txt"
+    end
     return table.concat({
       join("%cargo_build", sel),
       join("%cargo_license_summary", sel),
       -- braces: a bare parametric macro call would eat the redirection
       "%{" .. join("cargo_license", sel) .. "} > LICENSE.dependencies",
-      static and "%cargo_sections_check" or "%cargo_specparts",
+      tail,
     }, "\n")
   elseif section == "install" then
-    return join("%cargo_install", sel)
+    return join("%cargo_install", vendored, sel)
   elseif section == "check" then
     if no_tests then
       return "echo 'buildsys: tests switched off'"
@@ -307,7 +323,7 @@ function M.compat(args)
   if installed() then
     static = mode() == "static"
     local archive = rpm.expand("%{SOURCE0}")
-    if static and file_exists(archive) then
+    if static and file_exists(archive) and not opts.conf.vendor then
       local text = buildsys({ "sections", "--digest", "--archive", archive, "--registry", rpm.expand("%{cargo_registry}") })
       local digest, rest = text:match("^(%x+)\n(.*)$")
       rpm.define("__buildsys_sections_digest " .. digest)
