@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 
 from buildsys import manifest as manifest_mod
+from buildsys import migrate as migrate_mod
 from buildsys import plan as plan_mod
 from buildsys import prepare as prepare_mod
 from buildsys import mode as mode_mod
@@ -91,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="the single spec for Fedora and EPEL, from a .crate or an unpacked crate")
     new.add_argument("crate", metavar="PATH", help="a .crate file or a crate directory")
     new.add_argument("-o", "--output", help="write the spec here (default: stdout)")
+    new.add_argument("--vendored", action="store_true", help="an application built from a cargo vendor tarball (Source1)")
+    new.add_argument("--from-rust2rpm", metavar="SPEC", help="keep what the packager added to this rust2rpm spec")
     mode = sub.add_parser("mode", help="buildsystem, specparts or static: what this RPM supports, best first")
     mode.add_argument("--rpm-version", help="the RPM to decide for (default: the installed one)")
     mode.add_argument("--force", default="", help="a mode the packager wants; an error if this RPM cannot do it")
@@ -238,7 +241,17 @@ def act_sections(args: argparse.Namespace) -> None:
 
 
 def act_new(args: argparse.Namespace) -> None:
-    text = newspec_mod.render(*newspec_mod.read_crate(Path(args.crate)))
+    carried = None
+    if args.from_rust2rpm:
+        try:
+            old = Path(args.from_rust2rpm).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BuildsysError(f"cannot read the spec: {exc}", args.from_rust2rpm) from None
+        carried = migrate_mod.read(old, args.from_rust2rpm)
+        for warning in carried.warnings:
+            print(f"buildsys: warning: {args.from_rust2rpm}: {warning}", file=sys.stderr)
+    m, files = newspec_mod.read_crate(Path(args.crate))
+    text = newspec_mod.render(m, files, vendored=args.vendored, carried=carried)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

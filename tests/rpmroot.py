@@ -226,3 +226,16 @@ def _deps(hdr: "rpm.hdr", tag: int) -> List[str]:
             continue
         out.append(text)
     return sorted(out)
+
+
+def payload_file(package: Path, name: str) -> bytes:
+    """One file's contents from a built RPM, read with the rpm bindings."""
+    ts = rpm.TransactionSet()
+    ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES | rpm._RPMVSF_NODIGESTS)
+    fd = rpm.fd.open(str(package))
+    hdr = ts.hdrFromFdno(fd)
+    archive = rpm.files(hdr).archive(rpm.fd.open(fd, flags=hdr[rpm.RPMTAG_PAYLOADCOMPRESSOR]))
+    for entry in archive:
+        if entry.name == name:
+            return archive.read()
+    raise AssertionError(f"{name} not in {package}")

@@ -1,4 +1,5 @@
-"""A vendored application (``BuildOption: --vendor N``), built with real
+"""A vendored application (``BuildOption: --vendor N``), its spec written by
+``buildsys new --vendored``, built with real
 rpmbuild 4.20.1 (BuildSystem) and 4.16.1.2 (static compat) in roots whose
 crate registry has been removed: every crate comes from the vendor tarball.
 
@@ -16,6 +17,8 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 from typing import Dict, Set, Tuple
@@ -24,7 +27,7 @@ import pytest
 import rpm
 
 from fixture_crates import REPO
-from rpmroot import REGISTRY, BuildRoot, crate_archive
+from rpmroot import REGISTRY, BuildRoot, crate_archive, payload_file
 
 try:
     import tomllib
@@ -33,7 +36,6 @@ except ImportError:  # Python < 3.11
 
 NAME, VERSION = "vendapp", "0.4.0"
 SRC = REPO / "tests" / "fixtures" / NAME
-SPEC = REPO / "tests" / "fixtures" / "specs" / f"{NAME}.spec"
 SUITES = ("trixie", "bullseye")
 DEBIAN_REGISTRY_CONFIG = f"""\
 [source.crates-io]
@@ -43,19 +45,6 @@ directory = "{REGISTRY}"
 [net]
 offline = true
 """.encode()
-
-
-def payload_file(package: Path, name: str) -> bytes:
-    """One file's contents from a built RPM, read with the rpm bindings."""
-    ts = rpm.TransactionSet()
-    ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES | rpm._RPMVSF_NODIGESTS)
-    fd = rpm.fd.open(str(package))
-    hdr = ts.hdrFromFdno(fd)
-    archive = rpm.files(hdr).archive(rpm.fd.open(fd, flags=hdr[rpm.RPMTAG_PAYLOADCOMPRESSOR]))
-    for entry in archive:
-        if entry.name == name:
-            return archive.read()
-    raise AssertionError(f"{name} not in {package}")
 
 
 def deterministic_tar_xz(files: Dict[str, bytes]) -> bytes:
@@ -125,8 +114,11 @@ def build(request, vendored, tmp_path_factory):
     root.path("/root/rpmbuild/SOURCES").mkdir(parents=True, exist_ok=True)
     for source in (archive, tarball):
         shutil.copy(source, root.path("/root/rpmbuild/SOURCES"))
-    root.write(f"/root/{SPEC.name}", SPEC.read_bytes())
-    log = root.rpmbuild(f"/root/{SPEC.name}", "-ba")
+    # the spec is the one `buildsys new --vendored` writes, as it is
+    spec = subprocess.run([sys.executable, "-m", "buildsys", "new", "--vendored", str(archive)], cwd=REPO,
+                          capture_output=True, text=True, check=True).stdout
+    root.write(f"/root/{NAME}.spec", spec.encode())
+    log = root.rpmbuild(f"/root/{NAME}.spec", "-ba")
     yield root, log
     shutil.rmtree(root.dir, ignore_errors=True)
 
