@@ -22,7 +22,7 @@ from buildsys.migrate import Carried
 from buildsys.prepare import walk_sources
 from buildsys.rpmdeps import semver2rpm
 from buildsys.specparts import license_and_doc_files
-from buildsys.spectext import PLAIN_FILE_NAME, escape, paragraph_lines
+from buildsys.spectext import PLAIN_FILE_NAME, escape, one_line, paragraph_lines
 
 SUMMARY_MAX = 79
 
@@ -39,8 +39,10 @@ def read_crate(path: Path) -> Tuple[Manifest, List[str]]:
 
 def summary(m: Manifest) -> str:
     """One line, no final period (Fedora's rules): the description's first
-    sentence, cut at a word if it is still too long."""
-    text = " ".join((m.description or "").split())
+    sentence, cut at a word if it is still too long. Words with a ``%`` are
+    left out: every subpackage says ``Summary: %{summary}``, and RPM expands
+    a macro's value again, so an escaped ``%%(cmd)`` would run there."""
+    text = " ".join(w for w in (m.description or "").split() if "%" not in w)
     if not text:
         return f"Rust crate {m.name}"
     if len(text) > SUMMARY_MAX:
@@ -54,8 +56,8 @@ def license_tag(m: Manifest) -> Tuple[str, Optional[str]]:
     comment asking the packager to write one."""
     if m.license:
         # Cargo's old "MIT/Apache-2.0" form means OR
-        return escape(" OR ".join(part.strip() for part in m.license.split("/"))), None
-    where = f" (see {m.license_file})" if m.license_file else ""
+        return one_line(" OR ".join(part.strip() for part in m.license.split("/"))), None
+    where = f" (see {one_line(m.license_file)})" if m.license_file else ""
     return "LicenseRef-FIXME", f"# FIXME: Cargo.toml has no SPDX license expression{where}"
 
 

@@ -27,6 +27,12 @@ def escape(text: str) -> str:
     return text.replace("%", "%%")
 
 
+def one_line(text: str) -> str:
+    """Crate text for a tag value or a comment: one line, escaped (RPM
+    expands macros in comments too)."""
+    return escape(" ".join(text.split()))
+
+
 def paragraph_lines(text: Optional[str]) -> List[str]:
     """Free text for a %description body: reflowed to WIDTH, escaped, with
     no line that starts with ``%``. A ``%`` word stays on the line before it,

@@ -81,7 +81,8 @@ class Hostile:
             "[package]\n"
             f'name = "{self.name}"\nversion = "{self.version}"\nedition = "2021"\n'
             f"description = {basic_string(self.description)}\n"
-            f"license = {basic_string('MIT AND %(touch ' + CANARY + '-license)')}\n"
+            # no "/" here: cargo's old "MIT/Apache-2.0" form would read as OR
+            f"license = {basic_string('MIT AND %(touch buildsys-canary-license)')}\n"
             f"homepage = {basic_string('https://example.com/%{lua:os.exit(1)}')}\n"
             f"authors = [{basic_string('%(touch ' + CANARY + '-author) <a@b>')}]\n"
             f"keywords = [{basic_string('%{lua:x}')}]\n"
@@ -128,9 +129,9 @@ BUILT = (
         + " ".join(["%(touch " + CANARY + "-many)"] * 1000),
         files={
             b"README.md": b"%(touch " + CANARY.encode() + b"-readme)\n%post\n\xff\xfe not UTF-8 \x00 NUL\n",
-            b"LICENSE-%{lua:os.execute('touch /tmp/buildsys-canary-filename')}": b"MIT\n",
+            b"LICENSE-%{lua:os.execute('touch buildsys-canary-filename')}": b"MIT\n",
             b"COPYING": b"%(touch " + CANARY.encode() + b"-copying)\n",
-            b"docs/%(touch " + CANARY.encode() + b"-dir)/x.md": b"x\n",
+            b"docs/%(touch buildsys-canary-dir)/x.md": b"x\n",
         },
         links={"shadow": "/etc/shadow", "up": "../../../..", "inside": "src/lib.rs"},
         shown=("💥", "‮RTL‬", "ｐａｃｋａｇｅ %ｆｉｌｅｓ", LONG_WORD, "%(touch " + CANARY + "-many)"),

@@ -59,9 +59,18 @@ def test_binary_crate_named_rust_something_sets_crate(tmp_path):
 
 def test_crate_text_is_escaped_and_missing_license_asks_for_one(tmp_path):
     text = spec_of(tmp_path, '[package]\nname = "evil"\nversion = "0.1.0"\nlicense-file = "COPYING"\n'
-                   'description = "100% %(touch /tmp/x)"\n')
-    assert "Summary:        100%% %%(touch /tmp/x)\n" in text
+                   'description = "Runs 100% %(touch /tmp/x) fast"\n')
+    # words with a % stay out of the Summary: %{summary} is expanded again
+    assert "Summary:        Runs /tmp/x) fast\n" in text
+    assert "%description\nRuns 100%% %%(touch /tmp/x) fast\n" in text
     assert "# FIXME: Cargo.toml has no SPDX license expression (see COPYING)\nLicense:        LicenseRef-FIXME\n" in text
+
+
+def test_crate_license_is_one_escaped_line(tmp_path):
+    text = spec_of(tmp_path, '[package]\nname = "evil"\nversion = "0.1.0"\n'
+                   'license = "MIT\\n%post\\nrm -rf %(x)"\nlicense-file = "A\\n%post %(y)"\n')
+    assert "License:        MIT %%post rm -rf %%(x)\n" in text
+    assert "\n%post" not in text
 
 
 @pytest.mark.parametrize(
