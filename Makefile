@@ -14,13 +14,18 @@ RPMCONFIGDIR ?= $(PREFIX)/lib/rpm
 TARGET_PYTHON ?= /usr/bin/python3
 PYDIR = $(DATADIR)/buildsys
 
-.PHONY: demo check host-packages install
+.PHONY: demo check bench host-packages install
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/python examples/build_example.py
 
 check: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# The performance benchmarks (as root, about 15 minutes), recorded into
+# docs/benchmarks.md; never part of check.
+bench: $(VENV)/.installed
+	$(VENV)/bin/python -m benchmarks all --record
 
 host-packages:
 	@dpkg -s $(HOST_PACKAGES) >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q $(HOST_PACKAGES); }

@@ -187,8 +187,29 @@ def metadata_document(m: manifest_mod.Manifest, selection: Selection) -> Dict[st
 
 
 def act_metadata(args: argparse.Namespace) -> None:
-    doc = metadata_document(_load(args), _selection(args))
-    print(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
+    """With -p, one crate's document. Without, Cargo.toml paths on stdin
+    and one document per line (JSON Lines), so that a whole registry costs
+    one process; every crate that fails is reported, then the exit is 1."""
+    if args.path:
+        doc = metadata_document(_load(args), _selection(args))
+        print(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    selection = _selection(args)
+    failed: List[BuildsysError] = []
+    for line in sys.stdin:
+        path = line.rstrip("\n")
+        if not path:
+            continue
+        try:
+            doc = metadata_document(manifest_mod.load(path), selection)
+        except BuildsysError as exc:
+            failed.append(exc.with_path(path))
+            continue
+        print(json.dumps(doc, sort_keys=True, ensure_ascii=False))
+    for exc in failed[:-1]:
+        print(f"buildsys: error: {exc}", file=sys.stderr)
+    if failed:
+        raise failed[-1]
 
 
 def act_packages(args: argparse.Namespace) -> None:

@@ -8,6 +8,7 @@ cargo itself makes on feature values.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from dataclasses import dataclass
@@ -129,7 +130,16 @@ class Manifest:
     features: Mapping[str, Tuple[FeatureValue, ...]]
 
     def deps_named(self, key: str) -> Tuple[Dependency, ...]:
-        return tuple(d for d in self.dependencies if d.key == key)
+        return self._deps_by_key.get(key, ())
+
+    @functools.cached_property
+    def _deps_by_key(self) -> Dict[str, Tuple[Dependency, ...]]:
+        # looked up once per feature value: a scan each time made crates
+        # with thousands of features quadratic (benchmarks/, docs/benchmarks.md)
+        index: Dict[str, List[Dependency]] = {}
+        for dep in self.dependencies:
+            index.setdefault(dep.key, []).append(dep)
+        return {key: tuple(deps) for key, deps in index.items()}
 
     @property
     def optional_keys(self) -> Tuple[str, ...]:

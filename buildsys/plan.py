@@ -75,11 +75,8 @@ def _entry_deps(dep: Dependency, default: bool, features: Iterable[str]) -> Set[
 
 
 def _runtime_entries(manifest: Manifest, key: Optional[str] = None, optional: Optional[bool] = None) -> List[Dependency]:
-    return [
-        d
-        for d in manifest.dependencies
-        if d.kind != "dev" and d.packaged and (key is None or d.key == key) and (optional is None or d.optional == optional)
-    ]
+    candidates = manifest.dependencies if key is None else manifest.deps_named(key)
+    return [d for d in candidates if d.kind != "dev" and d.packaged and (optional is None or d.optional == optional)]
 
 
 def devel_requires(manifest: Manifest) -> Tuple[str, ...]:

@@ -155,11 +155,23 @@ def _key_parts(header: str) -> Optional[List[str]]:
         c = body[i]
         if c in " \t":
             i += 1
-        elif c in "'\"":
+        elif c == "'":
             end = body.find(c, i + 1)
-            if end < 0 or (c == '"' and "\\" in body[i:end]):
-                return None  # escapes in a header: let verification decide
+            if end < 0:
+                return None
             parts.append(body[i + 1 : end])
+            i = end + 1
+        elif c == '"':
+            # a basic string may hold escaped quotes: "cfg(target_os = \"windows\")"
+            end = i + 1
+            while end < n and body[end] != '"':
+                end += 2 if body[end] == "\\" else 1
+            if end >= n:
+                return None
+            try:
+                parts.append(tomllib.loads("key = " + body[i : end + 1])["key"])
+            except tomllib.TOMLDecodeError:
+                return None
             i = end + 1
         elif c in ".":
             i += 1

@@ -118,3 +118,19 @@ def test_metadata_is_one_json_document_and_deterministic():
     assert len(names) == 7 and "rust-hello-features+json-devel" in names
     assert not any("winapi" in r for s in doc["subpackages"] for r in s["requires"])
     assert ours("-p", example, "metadata").stdout == first.stdout
+
+
+def test_metadata_of_many_crates_is_one_process_one_line_each(tmp_path):
+    """Without -p: Cargo.toml paths on stdin, one JSON document per line,
+    each the one `-p DIR metadata` prints; a broken crate is named and makes
+    the exit non-zero without hiding the others."""
+    crates = [c / "Cargo.toml" for c in crate_dirs(ensure_corpus())[:25]]
+    broken = tmp_path / "Cargo.toml"
+    broken.write_text("[package\n")
+    stdin = "".join(f"{p}\n" for p in crates[:10] + [broken] + crates[10:])
+    proc = ours("metadata", stdin=stdin)
+    assert proc.returncode == 1
+    errors = proc.stderr.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith(f"buildsys: error: {broken}: invalid TOML")
+    docs = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert docs == [json.loads(ours("-p", str(p), "metadata").stdout) for p in crates]
