@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
+import pytest
+
 from buildsys import manifest as manifest_mod
 from buildsys import plan as plan_mod
 from fixture_crates import LEAF, MID
@@ -296,3 +298,11 @@ def forget_builds() -> None:
 
 def names(rpms: Sequence[Path]) -> List[str]:
     return sorted(Header(p).name for p in rpms)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, request) -> Builds:
+    """The shared builds, for the test modules that import this fixture."""
+    workdir = tmp_path_factory.getbasetemp() / "repo-builds"
+    request.config.add_cleanup(lambda: (forget_builds(), shutil.rmtree(workdir, ignore_errors=True)))
+    return builds(workdir)

@@ -54,6 +54,16 @@ SUITES = {"trixie": "4.20.1", "forky": "6.1"}
 COMPAT_SUITES = {"bullseye": "4.16.1.2"}
 BULLSEYE_BASE = ["rpm", "file", "python3", "python3-packaging", "make", "elfutils", "cpio", "gcc", "libc6-dev", "patch"]
 REGISTRY = "/usr/share/cargo/registry"
+# cargo offline against Debian's registry in a root (/root/.cargo/config.toml),
+# for the tools the tests build there themselves
+DEBIAN_REGISTRY_CARGO_CONFIG = f"""\
+[source.crates-io]
+replace-with = "debian"
+[source.debian]
+directory = "{REGISTRY}"
+[net]
+offline = true
+""".encode()
 
 
 def base_root(suite: str, extra: Sequence[str] = ()) -> Path:

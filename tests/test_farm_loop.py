@@ -28,7 +28,7 @@ from typing import Dict, List, Tuple
 import pytest
 
 from expectations import own_deps
-from repo_helpers import DNF, FIXTURE_MID, Builds, builds, forget_builds, inside, install_tools_bridge, installed, make_repo
+from repo_helpers import DNF, FIXTURE_MID, Builds, built, inside, install_tools_bridge, installed, make_repo  # noqa: F401 (built: a fixture)
 from rpmroot import BuildRoot, Header, crate_archive
 
 
@@ -128,13 +128,6 @@ def farm_build(suite: str, workdir: Path, built: Builds) -> FarmBuild:
 
 
 _FARM: Dict[str, FarmBuild] = {}
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, request) -> Builds:
-    workdir = tmp_path_factory.getbasetemp() / "repo-builds"
-    request.config.add_cleanup(lambda: (forget_builds(), shutil.rmtree(workdir, ignore_errors=True)))
-    return builds(workdir)
 
 
 @pytest.fixture(scope="module", params=sorted(DNF))

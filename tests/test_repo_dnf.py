@@ -19,7 +19,7 @@ from typing import Dict, FrozenSet, Tuple
 
 import pytest
 
-from repo_helpers import DNF, LEAF_VERSIONS, Builds, builds, forget_builds, installed, make_repo, rpm_version
+from repo_helpers import DNF, LEAF_VERSIONS, Builds, built, installed, make_repo, rpm_version  # noqa: F401 (built: a fixture)
 from rpmroot import BuildRoot, Header
 
 STANDIN = "debian-registry-standin"
@@ -89,13 +89,6 @@ class DnfRoot:
         installroot = f"/var/tmp/installroot-{next(self._count)}"
         proc = self.root.run(self.flavour.cmd(installroot, {"local": self.repos[repo]}, "install", *specs), check=False)
         return proc.returncode, proc.stdout + proc.stderr, installed(self.root, installroot), installroot
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, request) -> Builds:
-    workdir = tmp_path_factory.getbasetemp() / "repo-builds"
-    request.config.add_cleanup(lambda: (forget_builds(), shutil.rmtree(workdir, ignore_errors=True)))
-    return builds(workdir)
 
 
 @pytest.fixture(scope="module", params=sorted(DNF))

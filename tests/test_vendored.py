@@ -27,7 +27,7 @@ import pytest
 import rpm
 
 from fixture_crates import REPO
-from rpmroot import REGISTRY, BuildRoot, crate_archive, payload_file
+from rpmroot import DEBIAN_REGISTRY_CARGO_CONFIG, REGISTRY, BuildRoot, crate_archive, payload_file
 
 try:
     import tomllib
@@ -37,14 +37,6 @@ except ImportError:  # Python < 3.11
 NAME, VERSION = "vendapp", "0.4.0"
 SRC = REPO / "tests" / "fixtures" / NAME
 SUITES = ("trixie", "bullseye")
-DEBIAN_REGISTRY_CONFIG = f"""\
-[source.crates-io]
-replace-with = "debian"
-[source.debian]
-directory = "{REGISTRY}"
-[net]
-offline = true
-""".encode()
 
 
 def deterministic_tar_xz(files: Dict[str, bytes]) -> bytes:
@@ -84,7 +76,7 @@ def vendored(tmp_path_factory):
     out = tmp_path_factory.mktemp("vendored")
     root = BuildRoot("trixie", out / "lock")
     shutil.copytree(SRC, root.path(f"/root/{NAME}"))
-    root.write("/root/.cargo/config.toml", DEBIAN_REGISTRY_CONFIG)
+    root.write("/root/.cargo/config.toml", DEBIAN_REGISTRY_CARGO_CONFIG)
     root.run(f"cd /root/{NAME} && cargo generate-lockfile --offline --quiet")
     meta = json.loads(root.run(f"cd /root/{NAME} && cargo metadata --offline --format-version 1 "
                                "--filter-platform x86_64-unknown-linux-gnu").stdout)

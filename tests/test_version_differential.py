@@ -32,20 +32,12 @@ from buildsys.errors import BuildsysError
 from buildsys.rpmdeps import range_dependency, semver2rpm
 from buildsys.semver import Range, Requirement, Version
 from rpm_judge import RpmJudge
-from rpmroot import BuildRoot
+from rpmroot import DEBIAN_REGISTRY_CARGO_CONFIG, BuildRoot
 from version_pairs import pairs
 
 SEED = int(os.environ.get("BUILDSYS_DIFF_SEED", "20261121"))
 COUNT = int(os.environ.get("BUILDSYS_DIFF_PAIRS", "160000"))
 ORACLE = Path(__file__).parent / "semver_oracle"
-CARGO_CONFIG = b"""\
-[source.crates-io]
-replace-with = "debian"
-[source.debian]
-directory = "/usr/share/cargo/registry"
-[net]
-offline = true
-"""
 
 
 @dataclass(frozen=True)
@@ -131,7 +123,7 @@ def orders_differ(ver: Version, cargo: Cargo) -> bool:
 def oracle_binary(tmp_path_factory):
     root = BuildRoot("trixie", tmp_path_factory.mktemp("semver-oracle"))
     shutil.copytree(ORACLE, root.path("/root/semver_oracle"), ignore=shutil.ignore_patterns("target"))
-    root.write("/root/.cargo/config.toml", CARGO_CONFIG)
+    root.write("/root/.cargo/config.toml", DEBIAN_REGISTRY_CARGO_CONFIG)
     root.run("cd /root/semver_oracle && cargo build --release --offline --quiet")
     yield root
     shutil.rmtree(root.dir, ignore_errors=True)
