@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     prep = sub.add_parser("prepare", help="%%cargo_prep: offline cargo setup of an unpacked crate (PATH: its directory)")
     prep.add_argument("--registry", required=True, help="the directory registry (%%{cargo_registry})")
     prep.add_argument("--vendor", metavar="TARBALL", help="build from this cargo vendor tarball's vendor/ instead")
+    prep.add_argument("--crate", help="the crate the spec builds (%%{crate}): an error if this is another")
+    prep.add_argument("--rpm-version", help="the version the spec builds (%%{version}): an error if the crate's differs")
     inst = sub.add_parser("install", help="%%cargo_install: the library's sources into DESTDIR/REGISTRY")
     inst.add_argument("--registry", required=True)
     inst.add_argument("--destdir", required=True, help="%%{buildroot}")
@@ -229,6 +231,10 @@ def _crate_dir(args: argparse.Namespace) -> Path:
 def act_prepare(args: argparse.Namespace) -> None:
     srcdir = _crate_dir(args)
     vendor = Path(args.vendor) if args.vendor else None
+    if args.crate is not None or args.rpm_version is not None:
+        if args.crate is None or args.rpm_version is None:
+            raise BuildsysError("--crate and --rpm-version go together")
+        prepare_mod.check_spec_names_the_crate(srcdir, args.crate, args.rpm_version)
     for table in prepare_mod.prepare(srcdir, args.registry, vendor):
         print(f"buildsys: not building against [target.{table}] dependencies (never on Linux)")
 

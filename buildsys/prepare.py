@@ -24,6 +24,7 @@ from buildsys.cfg import target_applies
 from buildsys.errors import BuildsysError
 from buildsys import vendor as vendor_mod
 from buildsys.manifest import load, read_toml, tomllib
+from buildsys.rpmdeps import semver2rpm
 
 STATE = ".buildsys"
 # Never packaged: our own state, cargo's configuration, build output and
@@ -141,6 +142,19 @@ def prepare(srcdir: Path, registry: str, vendor: Optional[Path] = None) -> List[
     (srcdir / ".cargo").mkdir(exist_ok=True)
     (srcdir / ".cargo" / "config.toml").write_text(config, encoding="utf-8")
     return removed
+
+
+def check_spec_names_the_crate(srcdir: Path, crate: str, rpm_version: str) -> None:
+    """The spec's %{crate} and %{version} must be the crate's own: its name
+    and version are what every Provides and the registry path are made of,
+    so a crate archive that says otherwise must not be packaged."""
+    m = load(str(srcdir))
+    if m.name != crate or semver2rpm(m.version) != rpm_version:
+        raise BuildsysError(
+            f"this is crate {m.name!r} version {m.version}, and the spec builds {crate!r} version {rpm_version} "
+            "(%{crate}, %{version}): fix Version, or set %global crate",
+            m.path,
+        )
 
 
 def _key_parts(header: str) -> Optional[List[str]]:

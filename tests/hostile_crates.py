@@ -69,6 +69,9 @@ class Hostile:
     features_toml: str = 'default = ["std"]\nstd = []\n'
     files: Dict[bytes, bytes] = field(default_factory=dict)
     links: Dict[str, str] = field(default_factory=dict)  # name -> target, never followed
+    # what Cargo.toml claims, where it is not what the spec and archive say
+    toml_name: str = ""
+    toml_version: str = ""
     shown: Tuple[str, ...] = ()
     error: str = ""
 
@@ -79,7 +82,7 @@ class Hostile:
     def cargo_toml(self) -> str:
         return (
             "[package]\n"
-            f'name = "{self.name}"\nversion = "{self.version}"\nedition = "2021"\n'
+            f'name = "{self.toml_name or self.name}"\nversion = "{self.toml_version or self.version}"\nedition = "2021"\n'
             f"description = {basic_string(self.description)}\n"
             # no "/" here: cargo's old "MIT/Apache-2.0" form would read as OR
             f"license = {basic_string('MIT AND %(touch buildsys-canary-license)')}\n"
@@ -159,6 +162,12 @@ REJECTED = (
             error="the crate has a file named 'x\\n..': RPM cannot package a name with control characters"),
     Hostile("latin1-name", "x", files={b"NOTICE \xe9t\xe9": b"a name that is not UTF-8\n"},
             error="the crate has a file named 'NOTICE \\xe9t\\xe9', which is not UTF-8"),
+    # an archive whose Cargo.toml is another crate, or another version, than
+    # the spec packages: its Provides would claim to be what it is not
+    Hostile("impostor", "x", toml_name="serde",
+            error="this is crate 'serde' version 1.0.0, and the spec builds 'impostor' version 1.0.0"),
+    Hostile("wrong-version", "x", toml_version="9.9.9",
+            error="this is crate 'wrong-version' version 9.9.9, and the spec builds 'wrong-version' version 1.0.0"),
     Hostile("renamed", "x", extra_toml='\n[dependencies]\nevil = { package = "serde; touch ' + CANARY + '", version = "1" }\n',
             error="dependency 'evil': invalid crate name 'serde; touch " + CANARY + "'"),
 )
