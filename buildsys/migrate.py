@@ -118,8 +118,7 @@ def read(text: str, where: str) -> Carried:
     description: List[str] = []
     files: List[str] = []
     changelog: List[str] = []
-    bcond = text
-    if re.search(r"^%bcond\s+check\s+0\b|^%bcond_with\s+check\b", bcond, re.M):
+    if re.search(r"^%bcond\s+check\s+0\b|^%bcond_with\s+check\b", text, re.M):
         conf.append("--no-check")
     for section, args, body in blocks:
         main_package = not args or args.startswith("%{_description}")

@@ -120,7 +120,13 @@ def buildrequires(
     """What ``cargo build`` (and ``cargo test`` with ``with_check``) needs
     for ``selection``, offline: the full closure over enabled features.
     ``vendored``: the crates come with the sources, only rust is needed."""
-    act = resolve(manifest, selection)
+    act = resolve(manifest, selection)  # also refuses an unknown feature, vendored or not
+    brs: Set[str] = set()
+    version = msrv(manifest)
+    if version:
+        brs.add(f"rust >= {version}")
+    if vendored:
+        return tuple(sorted(brs))
     active = [
         d
         for d in manifest.dependencies
@@ -135,12 +141,6 @@ def buildrequires(
         features.setdefault(key, set()).update(feats)
         if "default" in feats:
             defaults[key] = True
-    brs: Set[str] = set()
-    version = msrv(manifest)
-    if version:
-        brs.add(f"rust >= {version}")
-    if vendored:
-        return tuple(sorted(brs))
     for dep in active:
         if dep.range is not None:
             brs |= _entry_deps(dep, defaults[dep.key], features[dep.key])

@@ -20,9 +20,9 @@ import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from buildsys import vendor as vendor_mod
 from buildsys.cfg import target_applies
 from buildsys.errors import BuildsysError
-from buildsys import vendor as vendor_mod
 from buildsys.manifest import load, read_toml, tomllib
 from buildsys.rpmdeps import semver2rpm
 
@@ -30,7 +30,8 @@ STATE = ".buildsys"
 # Never packaged: our own state, cargo's configuration, build output and
 # vendored crates.
 NOT_SOURCES = (STATE, ".cargo", "target", vendor_mod.DIR)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Not in a file name RPM packages (tab and newline included, unlike in free text).
+_CONTROL_IN_NAME = re.compile(r"[\x00-\x1f\x7f]")
 
 # Offline builds from a directory source: the RPM registry, or the vendored
 # crates of an application (%cargo_prep -v).
@@ -94,7 +95,7 @@ def walk_sources(srcdir: Path) -> List[str]:
 
 def _check_name(rel: str, srcdir: Path) -> None:
     """File names RPM refuses to package (rpmbuild 4.20 stops on both)."""
-    if _CONTROL.search(rel):
+    if _CONTROL_IN_NAME.search(rel):
         raise BuildsysError(f"the crate has a file named {rel!r}: RPM cannot package a name with control characters",
                             str(srcdir))
     try:

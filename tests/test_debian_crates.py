@@ -21,6 +21,7 @@ import pytest
 import oracles
 from debian_corpus import DEBIAN_ONLY, ensure_corpus
 from expectations import assert_requires_agree, cargo2rpm_expectations, own_deps
+from fixture_crates import minimal_spec
 from rpmroot import SUITES, BuildRoot, crate_archive
 
 # crate directory in Debian's registry -> extra spec lines. --no-check where
@@ -38,28 +39,6 @@ CRATES: Dict[str, str] = {
     "smallvec-1.13.2": "BuildOption: --no-check\n",
     "escargot-0.5.12": "BuildOption: --no-check\n",
 }
-
-
-def minimal_spec(name: str, version: str, license_: str, has_binaries: bool, extra: str) -> str:
-    lines = [
-        f"Name:           rust-{name}",
-        f"Version:        {version.replace('-', '~')}",
-        "Release:        1%{?dist}",
-        f"Summary:        Debian's {name} crate",
-        f"License:        {license_}",
-        f"URL:            https://crates.io/crates/{name}",
-        "Source:         %{crates_source}",
-    ]
-    if not has_binaries:
-        lines.append("BuildArch:      noarch")
-    lines.append("BuildSystem:    cargo")
-    if extra:
-        lines.append(extra.rstrip("\n"))
-    lines += ["", "%description", "%{summary}.", ""]
-    if has_binaries:
-        # an application spec lists the main package's own files
-        lines += ["%files", "%{_bindir}/*", ""]
-    return "\n".join(lines)
 
 
 def crate_facts(src: Path) -> Tuple[str, str, str, bool]:

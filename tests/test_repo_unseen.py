@@ -15,6 +15,7 @@ from typing import Dict, FrozenSet, List, Tuple
 import pytest
 
 from debian_corpus import DEBIAN_ONLY, ensure_corpus
+from fixture_crates import minimal_spec
 from repo_helpers import DNF, inside, installed, make_repo, registry_standin
 from rpmroot import BuildRoot, crate_archive
 
@@ -46,14 +47,6 @@ INSTALL_SETS: Dict[str, FrozenSet[str]] = {
 NO_SUCH_FEATURE = ["crate(serde_json/nope)", "crate(memchr/dep:log)", "crate(itoa/std)"]
 
 
-def spec(name: str, version: str) -> str:
-    # the minimal library spec, tests off: their dev-dependencies are not packaged here
-    return (f"Name:           rust-{name}\nVersion:        {version}\nRelease:        1\nSummary:        {name}\n"
-            f"License:        MIT OR Apache-2.0\nURL:            https://crates.io/crates/{name}\n"
-            "Source:         %{crates_source}\nBuildArch:      noarch\nBuildSystem:    cargo\n"
-            "BuildOption:    --no-check\n\n%description\n%{summary}.\n")
-
-
 @pytest.fixture(scope="module")
 def unseen_rpms(tmp_path_factory) -> Tuple[BuildRoot, List[str]]:
     """The four crates built on RPM 4.20.1, and the stand-in, as paths in
@@ -63,7 +56,9 @@ def unseen_rpms(tmp_path_factory) -> Tuple[BuildRoot, List[str]]:
     for name, version in UNSEEN.items():
         crate_archive(registry / f"{name}-{version}", root.path("/root/rpmbuild/SOURCES"), name, version,
                       skip=DEBIAN_ONLY)
-        root.write(f"/root/rust-{name}.spec", spec(name, version).encode())
+        # tests off: their dev-dependencies are not packaged here
+        spec = minimal_spec(name, version, "MIT OR Apache-2.0", False, "BuildOption: --no-check\n")
+        root.write(f"/root/rust-{name}.spec", spec.encode())
         root.rpmbuild(f"/root/rust-{name}.spec", "-bb")
     rpms = [inside(root, p) for p in sorted(root.path("/root/rpmbuild/RPMS").rglob("rust-*.rpm"))]
     rpms.append(inside(root, registry_standin(root, exclude=list(UNSEEN))))
