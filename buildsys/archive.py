@@ -1,8 +1,9 @@
 """A ``.crate`` read at spec parse time, before %prep has unpacked it.
 
-Only ``Cargo.toml`` is needed with its contents; every other file is laid
-down empty, because what buildsys reads from them is that they exist
-(target discovery, %license and %doc files)."""
+Only the ``Cargo.toml`` files are needed with their contents (the crate's,
+or a workspace's); every other file is laid down empty, because what
+buildsys reads from them is that they exist (target discovery, %license and
+%doc files)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def unpack_skeleton(archive: Path, dest: Path) -> Path:
             path = PurePosixPath(member.name)
             target = dest.joinpath(*path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if path.parts[1:] == KEPT:
+            if path.name in KEPT:
                 source = tar.extractfile(member)
                 assert source is not None
                 target.write_bytes(source.read())

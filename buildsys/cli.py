@@ -20,6 +20,7 @@ from buildsys import registry as registry_mod
 from buildsys import sections as sections_mod
 from buildsys import specparts as specparts_mod
 from buildsys import vendor as vendor_mod
+from buildsys import workspace as workspace_mod
 from buildsys.errors import BuildsysError
 from buildsys.features import Selection
 from buildsys.rpmdeps import rpm2semver, semver2rpm
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     br = sub.add_parser("buildrequires", help="BuildRequires for a feature selection")
     br.add_argument("-t", "--with-check", action="store_true", help="include dev-dependencies")
     br.add_argument("--vendored", action="store_true", help="the crates come vendored: only the toolchain")
+    br.add_argument("--workspace", action="store_true", help="PATH is a workspace root: for every member")
     _selection_args(br)
 
     for action in ("requires", "provides"):
@@ -69,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_parser(action, help=text)
     isbin = sub.add_parser("is-bin", help="1 if the selection builds binaries, else 0")
     _selection_args(isbin)
+    binpaths = sub.add_parser("bin-paths", help="the directories (of workspace members) whose binaries the "
+                              "selection builds, one per line")
+    _selection_args(binpaths)
     for action, text in (("semver2rpm", "SemVer -> RPM version"), ("rpm2semver", "RPM version -> SemVer")):
         conv = sub.add_parser(action, help=text)
         conv.add_argument("version")
@@ -78,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     prep.add_argument("--vendor", metavar="TARBALL", help="build from this cargo vendor tarball's vendor/ instead")
     prep.add_argument("--crate", help="the crate the spec builds (%%{crate}): an error if this is another")
     prep.add_argument("--rpm-version", help="the version the spec builds (%%{version}): an error if the crate's differs")
+    prep.add_argument("--workspace", action="store_true", help="PATH is a workspace root: prepare every member "
+                      "(then the other actions work on the whole workspace)")
     inst = sub.add_parser("install", help="%%cargo_install: the library's sources into DESTDIR/REGISTRY")
     inst.add_argument("--registry", required=True)
     inst.add_argument("--destdir", required=True, help="%%{buildroot}")
@@ -89,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     secs.add_argument("--registry", required=True)
     secs.add_argument("--archive", required=True, help="the .crate in SOURCES (read when the spec is parsed)")
     secs.add_argument("--digest", action="store_true", help="first print the digest %%build checks against")
+    secs.add_argument("--workspace", action="store_true", help="the archive holds a workspace")
     secs.add_argument("--check", metavar="DIGEST", help="in %%build (PATH: the prepared crate): fail unless the "
                       "sections parsed into the spec are the ones the crate gives now")
     new = sub.add_parser("new", help="the single spec for Fedora and EPEL, from a .crate or an unpacked crate")
@@ -141,7 +149,18 @@ def act_requires(args: argparse.Namespace) -> None:
         _out(plan_mod.requires(manifest_mod.load(path), _feature(args)))
 
 
+def _members(args: argparse.Namespace) -> Optional[List[workspace_mod.Member]]:
+    """The members, when PATH is a workspace root that %cargo_prep -w prepared."""
+    if args.path and (getattr(args, "workspace", False) or workspace_mod.is_root(_crate_dir(args))):
+        return workspace_mod.members(_crate_dir(args))
+    return None
+
+
 def act_buildrequires(args: argparse.Namespace) -> None:
+    members = _members(args)
+    if members is not None:
+        _out(workspace_mod.buildrequires(members, _selection(args), args.with_check, args.vendored))
+        return
     _out(plan_mod.buildrequires(_load(args), _selection(args), args.with_check, args.vendored))
 
 
@@ -157,8 +176,19 @@ def act_features(args: argparse.Namespace) -> None:
     _out([n for n in names if n not in skip])
 
 
+def _bin_paths(args: argparse.Namespace) -> List[str]:
+    members = _members(args)
+    if members is not None:
+        return [path for path, _ in workspace_mod.binaries(members, _selection(args))]
+    return ["."] if plan_mod.binaries(_load(args), _selection(args)) else []
+
+
 def act_is_bin(args: argparse.Namespace) -> None:
-    sys.stdout.write("1" if plan_mod.binaries(_load(args), _selection(args)) else "0")
+    sys.stdout.write("1" if _bin_paths(args) else "0")
+
+
+def act_bin_paths(args: argparse.Namespace) -> None:
+    _out(_bin_paths(args))
 
 
 def metadata_document(m: manifest_mod.Manifest, selection: Selection) -> Dict[str, object]:
@@ -234,13 +264,25 @@ def act_prepare(args: argparse.Namespace) -> None:
     if args.crate is not None or args.rpm_version is not None:
         if args.crate is None or args.rpm_version is None:
             raise BuildsysError("--crate and --rpm-version go together")
-        prepare_mod.check_spec_names_the_crate(srcdir, args.crate, args.rpm_version)
-    for table in prepare_mod.prepare(srcdir, args.registry, vendor):
+        if not args.workspace:
+            prepare_mod.check_spec_names_the_crate(srcdir, args.crate, args.rpm_version)
+    if args.workspace:
+        removed = workspace_mod.prepare(srcdir, args.registry, vendor, args.crate, args.rpm_version)
+    else:
+        removed = prepare_mod.prepare(srcdir, args.registry, vendor)
+    for table in removed:
         print(f"buildsys: not building against [target.{table}] dependencies (never on Linux)")
 
 
 def act_install(args: argparse.Namespace) -> None:
     srcdir = _crate_dir(args)
+    members = _members(args)
+    if members is not None:
+        for member in members:
+            if member.packaged:
+                registry_mod.install_sources(srcdir / member.path, Path(args.destdir), args.registry, member.manifest,
+                                             workspace_mod.normalized_text(member, srcdir))
+        return
     m = manifest_mod.load(str(srcdir))
     if m.is_lib:
         registry_mod.install_sources(srcdir, Path(args.destdir), args.registry, m)
@@ -261,7 +303,7 @@ def act_sections(args: argparse.Namespace) -> None:
     if args.check is not None:
         sections_mod.check(_crate_dir(args), Path(args.archive), args.registry, args.check)
         return
-    text = sections_mod.from_archive(Path(args.archive), args.registry)
+    text = sections_mod.from_archive(Path(args.archive), args.registry, args.workspace)
     if args.digest:
         print(sections_mod.digest(text))
     sys.stdout.write(text)
@@ -277,8 +319,14 @@ def act_new(args: argparse.Namespace) -> None:
         carried = migrate_mod.read(old, args.from_rust2rpm)
         for warning in carried.warnings:
             print(f"buildsys: warning: {args.from_rust2rpm}: {warning}", file=sys.stderr)
-    m, files = newspec_mod.read_crate(Path(args.crate))
-    text = newspec_mod.render(m, files, vendored=args.vendored, carried=carried)
+    with newspec_mod.workspace_copy(Path(args.crate)) as root:
+        if root is not None:
+            if carried is not None or args.vendored:
+                raise BuildsysError("a workspace spec is written without --vendored and --from-rust2rpm", args.crate)
+            text = newspec_mod.render_workspace(root, args.crate)
+        else:
+            m, files = newspec_mod.read_crate(Path(args.crate))
+            text = newspec_mod.render(m, files, vendored=args.vendored, carried=carried)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
@@ -312,6 +360,7 @@ ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "version": lambda a: print(_load(a).version),
     "is-lib": lambda a: sys.stdout.write("1" if _load(a).is_lib else "0"),
     "is-bin": act_is_bin,
+    "bin-paths": act_bin_paths,
     "semver2rpm": lambda a: print(semver2rpm(Version.parse(a.version))),
     "rpm2semver": lambda a: print(rpm2semver(a.version)),
     "metadata": act_metadata,

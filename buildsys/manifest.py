@@ -13,7 +13,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from buildsys.cfg import target_applies
 from buildsys.errors import BuildsysError
@@ -150,8 +150,14 @@ def load(path: str) -> Manifest:
     """Read ``path`` (a ``Cargo.toml`` or the directory holding one)."""
     file = manifest_file(path)
     _, data = read_toml(file)
+    return from_data(data, file, file.parent)
+
+
+def from_data(data: Mapping[str, Any], file: Path, root: Path) -> Manifest:
+    """The model of parsed manifest ``data``; targets are looked for in
+    ``root``, errors name ``file``."""
     try:
-        return _from_data(data, file, file.parent)
+        return _from_data(data, file, root)
     except BuildsysError as exc:
         raise exc.with_path(str(file)) from None
 
@@ -189,50 +195,84 @@ def _str(table: Mapping[str, Any], key: str, where: str) -> Optional[str]:
 
 
 _INHERITED = (
-    "package the crate as published ('cargo package' writes the resolved Cargo.toml), "
-    "or run buildsys on the workspace root's copy"
+    "build the workspace it belongs to (BuildOption: --workspace, docs/workspaces.md), "
+    "or package the crate as published ('cargo package' writes the resolved Cargo.toml)"
 )
 
 
-def _inherit_dependency(key: str, spec: Any, workspace: Mapping[str, Any]) -> Any:
-    if not (isinstance(spec, dict) and spec.get("workspace") is True):
+def _inherits(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("workspace") is True
+
+
+def _inherit_dependency(key: str, spec: Any, workspace: Mapping[str, Any], rebase: Callable[[str], str]) -> Any:
+    if not _inherits(spec):
         return spec
     base = workspace.get("dependencies", {}).get(key)
     if base is None:
-        raise BuildsysError(f"dependency {key!r} is inherited from a workspace (workspace = true) that is not in this file; {_INHERITED}")
+        raise BuildsysError(f"dependency {key!r} is inherited from a workspace (workspace = true) whose "
+                            f"[workspace.dependencies] has no {key!r}")
     merged = {"version": base} if isinstance(base, str) else dict(base)
+    if isinstance(merged.get("path"), str):
+        merged["path"] = rebase(merged["path"])
     merged["features"] = list(merged.get("features", [])) + list(spec.get("features", []))
+    if not merged["features"]:
+        del merged["features"]
     for field in ("optional", "default-features", "default_features", "package"):
         if field in spec:
             merged[field] = spec[field]
     return merged
 
 
-def _resolve_workspace(data: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Apply ``workspace = true`` inheritance from this same file's
-    ``[workspace]`` (a crate that is also its workspace's root); published
-    crates never need it, unpublished members must be normalized first."""
-    workspace = data.get("workspace")
-    if not isinstance(workspace, dict):
-        return data
+# Package fields whose value is a path, relative to the manifest holding it.
+PATH_FIELDS = ("license-file", "readme")
+
+
+def inherit(data: Mapping[str, Any], workspace: Mapping[str, Any],
+            rebase: Callable[[str], str] = lambda path: path) -> Dict[str, Any]:
+    """``data`` with every ``workspace = true`` field, dependency and
+    ``[lints]`` taken from ``workspace`` (a ``[workspace]`` table), as cargo
+    does. ``rebase`` turns a path relative to the workspace root into one
+    relative to ``data``'s crate."""
     out = dict(data)
     package = data.get("package")
     if isinstance(package, dict):
         shared = workspace.get("package", {})
-        out["package"] = {
-            k: shared[k] if isinstance(v, dict) and v.get("workspace") is True and k in shared else v
-            for k, v in package.items()
-        }
+        resolved = {}
+        for k, v in package.items():
+            if _inherits(v):
+                if not isinstance(shared, dict) or k not in shared:
+                    raise BuildsysError(f"package.{k} is inherited from a workspace (workspace = true) whose "
+                                        f"[workspace.package] has no {k}")
+                v = rebase(shared[k]) if k in PATH_FIELDS and isinstance(shared[k], str) else shared[k]
+            resolved[k] = v
+        out["package"] = resolved
+
     def tables(root: Mapping[str, Any]) -> Dict[str, Any]:
         return {
-            name: {key: _inherit_dependency(key, spec, workspace) for key, spec in root[name].items()}
+            name: {key: _inherit_dependency(key, spec, workspace, rebase) for key, spec in root[name].items()}
             for name in ("dependencies", "build-dependencies", "dev-dependencies")
             if isinstance(root.get(name), dict)
         }
     out.update(tables(data))
     if isinstance(data.get("target"), dict):
         out["target"] = {t: {**spec, **tables(spec)} if isinstance(spec, dict) else spec for t, spec in data["target"].items()}
+    if _inherits(data.get("lints")):
+        if "lints" in workspace:
+            out["lints"] = workspace["lints"]
+        else:
+            del out["lints"]
     return out
+
+
+def _resolve_workspace(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Apply ``workspace = true`` inheritance from this same file's
+    ``[workspace]`` (a crate that is also its workspace's root); published
+    crates never need it, members elsewhere are normalized first
+    (buildsys.workspace)."""
+    workspace = data.get("workspace")
+    if not isinstance(workspace, dict):
+        return data
+    return inherit(data, workspace)
 
 
 def _from_data(data: Mapping[str, Any], file: Path, root: Path) -> Manifest:

@@ -7,24 +7,61 @@ crate; crate text is escaped, since rpm expands the spec's macros."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
+import shutil
+import tempfile
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple
 
 from buildsys import archive as archive_mod
 from buildsys import manifest as manifest_mod
 from buildsys import plan as plan_mod
+from buildsys import prepare as prepare_mod
+from buildsys import workspace as workspace_mod
 from buildsys.errors import BuildsysError
 from buildsys.features import Selection
 from buildsys.manifest import Manifest
 from buildsys.migrate import Carried
 from buildsys.prepare import walk_sources
 from buildsys.rpmdeps import semver2rpm
-from buildsys.specparts import license_and_doc_files
-from buildsys.spectext import PLAIN_FILE_NAME, escape, one_line, paragraph_lines
+from buildsys.specparts import license_and_doc_files, top_level_license_and_docs
+from buildsys.spectext import PLAIN_FILE_NAME, escape, one_line, paragraph_lines, spdx
 
 SUMMARY_MAX = 79
+# Where the registry is does not change what a spec says.
+REGISTRY = "/usr/share/cargo/registry"
+
+
+@contextlib.contextmanager
+def workspace_copy(path: Path) -> Iterator[Optional[Path]]:
+    """A prepared copy of the workspace in ``path`` (a release tarball or a
+    directory), or None when ``path`` holds a single crate. The copy is
+    temporary: ``buildsys new`` never writes into the packager's tree."""
+    if path.is_dir():
+        if not _is_workspace(path):
+            yield None
+            return
+        with tempfile.TemporaryDirectory(prefix="buildsys-new-") as tmp:
+            root = Path(tmp) / path.resolve().name
+            shutil.copytree(path, root, symlinks=True, ignore=shutil.ignore_patterns(*prepare_mod.NOT_SOURCES, ".git"))
+            workspace_mod.prepare(root, REGISTRY)
+            yield root
+        return
+    with archive_mod.unpacked(path) as root:
+        if not _is_workspace(root):
+            yield None
+            return
+        workspace_mod.prepare(root, REGISTRY)
+        yield root
+
+
+def _is_workspace(root: Path) -> bool:
+    """A [workspace] with members besides the root package (a crate may say
+    [workspace] only to stand alone)."""
+    _, data = manifest_mod.read_toml(root / "Cargo.toml")
+    return isinstance(data.get("workspace"), dict) and workspace_mod.discover(root, data) != ["."]
 
 
 def read_crate(path: Path) -> Tuple[Manifest, List[str]]:
@@ -55,8 +92,7 @@ def license_tag(m: Manifest) -> Tuple[str, Optional[str]]:
     """The License tag and, where Cargo.toml gives no SPDX expression, a
     comment asking the packager to write one."""
     if m.license:
-        # Cargo's old "MIT/Apache-2.0" form means OR
-        return one_line(" OR ".join(part.strip() for part in m.license.split("/"))), None
+        return spdx(m.license), None
     where = f" (see {one_line(m.license_file)})" if m.license_file else ""
     return "LicenseRef-FIXME", f"# FIXME: Cargo.toml has no SPDX license expression{where}"
 
@@ -126,6 +162,78 @@ def render(m: Manifest, files: List[str], vendored: bool = False, carried: Optio
                   "%if %{cargo_buildsystem}", f"%{section} -a"] + list(commands) + ["%endif"]
     if carried and carried.changelog:
         lines += ["", "%changelog"] + list(carried.changelog)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _primary(ms: List[workspace_mod.Member], stem: str, bins: List[str]) -> workspace_mod.Member:
+    """The member the spec is named after (%crate): the root package, the
+    member named like the project, the one with the binaries, or the first
+    library that is packaged."""
+    for test in (lambda m: m.path == ".", lambda m: m.name == stem, lambda m: m.path in bins,
+                 lambda m: m.packaged, lambda m: True):
+        found = [m for m in ms if test(m)]
+        if found:
+            return found[0]
+    raise BuildsysError("a workspace without members")
+
+
+def _licenses(ms: List[workspace_mod.Member]) -> Optional[str]:
+    """Every member's license, joined with AND when they differ."""
+    found = sorted({spdx(m.manifest.license) for m in ms if m.manifest.license})
+    if len(found) <= 1:
+        return found[0] if found else None
+    return " AND ".join(f"({x})" if re.search(r"\s(OR|AND|WITH)\s", x) else x for x in found)
+
+
+def render_workspace(root: Path, source: str) -> str:
+    """The spec of a workspace prepared in ``root`` (its directory named as
+    the tarball unpacks), from the release tarball named ``source``."""
+    ms = workspace_mod.members(root)
+    bins = workspace_mod.binaries(ms, Selection())
+    topdir = root.name
+    for path, names in bins:
+        for name in names:
+            if not PLAIN_FILE_NAME.fullmatch(name):
+                raise BuildsysError(f"binary name {name!r} cannot be listed in %files", str(root / path / "Cargo.toml"))
+    guess = re.sub(r"-v?[0-9][^-]*$", "", topdir)
+    primary = _primary(ms, guess, [path for path, _ in bins])
+    m = primary.manifest
+    version = str(dataclasses.replace(m.version, build=""))
+    stem = topdir[: -len(version) - 1] if topdir.endswith("-" + version) else topdir
+    name = (stem if PLAIN_FILE_NAME.fullmatch(stem) else m.name) if bins else f"rust-{m.name}"
+    license_ = _licenses(ms)
+    lines = []
+    if (name[len("rust-"):] if name.startswith("rust-") else name) != m.name:
+        lines.append(f"%global crate {m.name}")
+    if topdir != f"{m.name}-{version}":
+        where = topdir.replace(version, "%{version_no_tilde}") if version in topdir else topdir
+        if not PLAIN_FILE_NAME.fullmatch(topdir):
+            raise BuildsysError(f"the tarball unpacks into {topdir!r}: rename it to NAME-VERSION", source)
+        lines.append(f"%global cargo_source_dir {where}")
+    url = next((x.manifest.repository or x.manifest.homepage for x in [primary] + ms
+                if x.manifest.repository or x.manifest.homepage), None)
+    lines += [
+        f"Name:           {name}",
+        f"Version:        {semver2rpm(m.version)}",
+        "Release:        1%{?dist}",
+        f"Summary:        {summary(m)}",
+    ]
+    lines += [] if license_ else ["# FIXME: no member's Cargo.toml has an SPDX license expression"]
+    lines += [f"License:        {license_ or 'LicenseRef-FIXME'}"]
+    lines += [f"URL:            {one_line(url)}"] if url else []
+    base = Path(source).name
+    lines += ["# the workspace's release tarball (it may be given as a URL)",
+              f"Source:         {base.replace(version, '%{version_no_tilde}') if version in base else base}"]
+    if not bins:
+        lines.append("BuildArch:      noarch")
+    lines += gate(["--workspace"], [])
+    lines += ["", "%description"] + (paragraph_lines(m.description) or ["%{summary}."])
+    if bins:
+        files = walk_sources(root, nested_packages=False)
+        licenses, docs = top_level_license_and_docs(files)
+        lines += ["", "%files", "%license " + " ".join(licenses + ["LICENSE.dependencies"])]
+        lines += ["%doc " + " ".join(docs)] if docs else []
+        lines += [f"%{{_bindir}}/{b}" for _, names in bins for b in names]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -11,7 +11,7 @@ left out, any number of comparators becomes one range, and ``X/f`` or
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from buildsys.errors import BuildsysError
 from buildsys.features import Activation, Selection, check_feature, resolve
@@ -115,11 +115,13 @@ def msrv(manifest: Manifest) -> Optional[str]:
 
 
 def buildrequires(
-    manifest: Manifest, selection: Selection, with_check: bool = False, vendored: bool = False
+    manifest: Manifest, selection: Selection, with_check: bool = False, vendored: bool = False,
+    local: FrozenSet[str] = frozenset(),
 ) -> Tuple[str, ...]:
     """What ``cargo build`` (and ``cargo test`` with ``with_check``) needs
     for ``selection``, offline: the full closure over enabled features.
-    ``vendored``: the crates come with the sources, only rust is needed."""
+    ``vendored``: the crates come with the sources, only rust is needed.
+    ``local``: crates the source brings itself (other workspace members)."""
     act = resolve(manifest, selection)  # also refuses an unknown feature, vendored or not
     brs: Set[str] = set()
     version = msrv(manifest)
@@ -131,6 +133,7 @@ def buildrequires(
         d
         for d in manifest.dependencies
         if d.on_linux and (d.kind != "dev" or with_check) and (not d.optional or d.key in act.optional)
+        and d.name not in local
     ]
     features: Dict[str, Set[str]] = {}
     defaults: Dict[str, bool] = {}
@@ -144,7 +147,7 @@ def buildrequires(
     for dep in active:
         if dep.range is not None:
             brs |= _entry_deps(dep, defaults[dep.key], features[dep.key])
-    brs |= _weak_workaround(manifest, act, active, defaults, features)
+    brs |= _weak_workaround(manifest, act, active, defaults, features, local)
     return tuple(sorted(brs))
 
 
@@ -154,6 +157,7 @@ def _weak_workaround(
     active: List[Dependency],
     defaults: Dict[str, bool],
     features: Dict[str, Set[str]],
+    local: FrozenSet[str],
 ) -> Set[str]:
     """Optional dependencies reached only through ``X?/f`` are still needed to
     build: cargo's offline resolver wants such a crate present even while X
@@ -161,7 +165,7 @@ def _weak_workaround(
     brs: Set[str] = set()
     for key, weak in act.weak.items():
         for dep in _runtime_entries(manifest, key=key, optional=True):
-            if dep in active:
+            if dep in active or dep.name in local:
                 continue
             default = defaults.get(key, False) or dep.default_features
             brs |= _entry_deps(dep, default, features.get(key, set()) | weak | set(dep.features))

@@ -77,9 +77,11 @@ def source_files(srcdir: Path) -> List[str]:
     return files
 
 
-def walk_sources(srcdir: Path) -> List[str]:
+def walk_sources(srcdir: Path, nested_packages: bool = True) -> List[str]:
     """Every file of the crate, relative to it. Symbolic links are files here
-    (to a directory too): they are copied as links, never followed."""
+    (to a directory too): they are copied as links, never followed.
+    ``nested_packages=False``: leave out directories that hold a Cargo.toml,
+    as ``cargo package`` does (in a workspace, they are other members)."""
     found = []
     for dirpath, dirnames, filenames in os.walk(srcdir):
         rel = Path(dirpath).relative_to(srcdir)
@@ -87,6 +89,8 @@ def walk_sources(srcdir: Path) -> List[str]:
             dirnames[:] = [d for d in dirnames if d not in NOT_SOURCES]
         links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
         dirnames[:] = sorted(d for d in dirnames if d not in links)
+        if not nested_packages:
+            dirnames[:] = [d for d in dirnames if not os.path.isfile(os.path.join(dirpath, d, "Cargo.toml"))]
         found.extend(str(rel / f) if rel != Path(".") else f for f in filenames + links)
         for name in dirnames + filenames + links:
             _check_name(name if rel == Path(".") else os.path.join(str(rel), name), srcdir)
@@ -114,27 +118,44 @@ def prepare(srcdir: Path, registry: str, vendor: Optional[Path] = None) -> List[
     Running it again (a repeated %prep-less conf, a -br round) gives the same
     result: it always starts from the saved manifest.
     """
+    removed = linux_manifest(srcdir)
+    if removed:
+        try:
+            load(str(srcdir))  # a feature may name a dependency that is gone now
+        except BuildsysError as exc:
+            raise without_targets_error(exc, removed) from None
+    write_cargo_config(srcdir, registry, vendor)
+    return removed
+
+
+def linux_manifest(srcdir: Path, nested_packages: bool = True) -> List[str]:
+    """The first time: save the manifest and the list of files in
+    ``.buildsys/``. Every time: Cargo.toml is the saved one without the
+    target tables that never hold on Linux, which it returns."""
     manifest = srcdir / "Cargo.toml"
     state = srcdir / STATE
     if not pristine_manifest(srcdir).exists():
         if not manifest.exists():
             raise BuildsysError("no Cargo.toml here: is this the unpacked crate?", str(srcdir))
-        files = walk_sources(srcdir)
+        files = walk_sources(srcdir, nested_packages)
         state.mkdir(exist_ok=True)
         shutil.copyfile(manifest, pristine_manifest(srcdir))
         (state / "files.json").write_text(json.dumps(files, indent=0), encoding="ascii")
     text, data = read_toml(pristine_manifest(srcdir))
     built, removed = without_foreign_targets(text, data, str(manifest))
     manifest.write_text(built, encoding="utf-8")
-    if removed:
-        try:
-            load(str(manifest))  # a feature may name a dependency that is gone now
-        except BuildsysError as exc:
-            raise BuildsysError(
-                f"{exc.message}, once the dependencies for other operating systems "
-                f"({', '.join(removed)}) are taken out; patch the manifest in %prep",
-                str(manifest),
-            ) from None
+    return removed
+
+
+def without_targets_error(exc: BuildsysError, removed: List[str]) -> BuildsysError:
+    return BuildsysError(
+        f"{exc.message}, once the dependencies for other operating systems "
+        f"({', '.join(removed)}) are taken out; patch the manifest in %prep",
+        exc.path,
+    )
+
+
+def write_cargo_config(srcdir: Path, registry: str, vendor: Optional[Path]) -> None:
     if vendor is not None:
         where = vendor_mod.unpack(vendor, srcdir)
         config = CARGO_CONFIG.format(what="the vendored crates", source="vendored-sources", directory=where.name)
@@ -142,7 +163,6 @@ def prepare(srcdir: Path, registry: str, vendor: Optional[Path] = None) -> List[
         config = CARGO_CONFIG.format(what="the RPM registry", source="rpm-registry", directory=registry)
     (srcdir / ".cargo").mkdir(exist_ok=True)
     (srcdir / ".cargo" / "config.toml").write_text(config, encoding="utf-8")
-    return removed
 
 
 def check_spec_names_the_crate(srcdir: Path, crate: str, rpm_version: str) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
+from typing import Optional
+
 from buildsys.manifest import Manifest
-from buildsys.prepare import source_files
+from buildsys.prepare import pristine_manifest, source_files
 
 # cargo insists on a checksum file in a directory source; an empty one means
 # "nothing to verify", which is right for files owned by an RPM package.
@@ -20,9 +22,12 @@ def crate_dir(registry: str, manifest: Manifest) -> str:
     return f"{registry.rstrip('/')}/{manifest.name}-{dataclasses.replace(manifest.version, build='')}"
 
 
-def install_sources(srcdir: Path, destdir: Path, registry: str, manifest: Manifest) -> None:
+def install_sources(srcdir: Path, destdir: Path, registry: str, manifest: Manifest,
+                    normalized: Optional[str] = None) -> None:
     """Copy the crate's files, its manifest as %cargo_prep left it (Linux
-    only, so that crates built against it resolve offline)."""
+    only, so that crates built against it resolve offline). ``normalized``:
+    the manifest of a workspace member as ``cargo package`` would write it,
+    installed as Cargo.toml, with the member's own as Cargo.toml.orig."""
     target = Path(str(destdir) + crate_dir(registry, manifest))
     if target.exists():
         shutil.rmtree(target)  # a repeated %install must not mix two trees
@@ -30,4 +35,7 @@ def install_sources(srcdir: Path, destdir: Path, registry: str, manifest: Manife
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(srcdir / rel, dest, follow_symlinks=False)
+    if normalized is not None:
+        shutil.copyfile(pristine_manifest(srcdir), target / "Cargo.toml.orig")
+        (target / "Cargo.toml").write_text(normalized, encoding="utf-8")
     (target / ".cargo-checksum.json").write_text(CHECKSUM, encoding="utf-8")

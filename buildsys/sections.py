@@ -17,6 +17,7 @@ from typing import Dict
 from buildsys import archive as archive_mod
 from buildsys import prepare as prepare_mod
 from buildsys import specparts as specparts_mod
+from buildsys import workspace as workspace_mod
 from buildsys.errors import BuildsysError
 
 
@@ -28,9 +29,12 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def from_archive(archive: Path, registry: str) -> str:
+def from_archive(archive: Path, registry: str, workspace: bool = False) -> str:
     with archive_mod.unpacked(archive) as crate:
-        prepare_mod.prepare(crate, registry)
+        if workspace:
+            workspace_mod.prepare(crate, registry)
+        else:
+            prepare_mod.prepare(crate, registry)
         return _join(specparts_mod.for_crate(crate, registry))
 
 
@@ -49,7 +53,7 @@ def check(srcdir: Path, archive: Path, registry: str, expected: str) -> None:
     actual = from_prepared(srcdir, registry)
     if digest(actual) == expected:
         return
-    parsed = from_archive(archive, registry)
+    parsed = from_archive(archive, registry, workspace_mod.is_root(srcdir))
     diff = difflib.unified_diff(
         parsed.splitlines(keepends=True), actual.splitlines(keepends=True),
         f"{archive.name} (parsed into the spec)", "the crate after %prep",

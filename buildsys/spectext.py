@@ -33,6 +33,12 @@ def one_line(text: str) -> str:
     return escape(" ".join(text.split()))
 
 
+def spdx(license_: str) -> str:
+    """Cargo's license field for a License tag: one line, escaped, and
+    cargo's old ``MIT/Apache-2.0`` form written as the OR it means."""
+    return one_line(" OR ".join(part.strip() for part in license_.split("/")))
+
+
 def paragraph_lines(text: Optional[str]) -> List[str]:
     """Free text for a %description body: reflowed to WIDTH, escaped, with
     no line that starts with ``%``. A ``%`` word stays on the line before it,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Tuple
 
-from toml_text import basic_string
+from buildsys.tomlwrite import basic_string
 
 CANARY = "/tmp/buildsys-canary"
 

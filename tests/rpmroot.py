@@ -220,6 +220,7 @@ class Header:
         self.name: str = hdr[rpm.RPMTAG_NAME]
         self.arch: str = hdr[rpm.RPMTAG_ARCH]
         self.description: str = hdr[rpm.RPMTAG_DESCRIPTION]
+        self.license: str = hdr[rpm.RPMTAG_LICENSE]
         self.files: List[str] = list(hdr[rpm.RPMTAG_FILENAMES])
         self.provides = _deps(hdr, rpm.RPMTAG_PROVIDENAME)
         self.requires = _deps(hdr, rpm.RPMTAG_REQUIRENAME)

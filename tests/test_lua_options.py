@@ -742,7 +742,7 @@ def test_compat_text_has_explicit_sections_with_buildsystem_bodies(cargo):
     text = cargo.M.compat_text(opts, False, True)
     assert text.split("\n") == [
         "%prep",
-        "%autosetup -n %{crate}-%{version_no_tilde} -p1",
+        "%autosetup -n %{cargo_source_dir} -p1",
         "%cargo_prep",
         "%generate_buildrequires",
         "%cargo_generate_buildrequires -f color -t",

@@ -32,7 +32,7 @@ from buildsys import plan as plan_mod
 from buildsys import specparts
 from buildsys.errors import BuildsysError
 from buildsys.semver import Requirement, Version
-from toml_text import dumps
+from buildsys.tomlwrite import dumps
 
 settings.register_profile("ci", max_examples=1000, deadline=None, derandomize=True, database=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -8,7 +8,7 @@ local M = {}
 
 -- What each section accepts besides the feature selection.
 M.SECTIONS = {
-  conf = { no_check = true, vendor = true },
+  conf = { no_check = true, vendor = true, workspace = true },
   generate_buildrequires = {},
   build = {},
   install = {},
@@ -58,6 +58,10 @@ function M.parse(section, words)
       o.features, o.selects = feature_list(section, "--features", long_features), true
     elseif spec.no_check and w == "--no-check" then
       o.no_check = true
+    elseif spec.workspace and w == "--workspace" then
+      -- several crates from one source: every member is built, and each
+      -- library member that may be published gets its -devel packages
+      o.workspace = true
     elseif spec.vendor and w == "--vendor" then
       i = i + 1
       -- the number N of the SourceN that holds the cargo vendor tarball
@@ -111,6 +115,7 @@ function M.effective(conf, own)
   o.no_check = conf.no_check or own.no_check
   o.harness = own.harness
   o.vendor = conf.vendor
+  o.workspace = conf.workspace
   return o
 end
 
@@ -144,17 +149,20 @@ function M.body(section, conf, own, tests_off, static)
   -- BuildRequires, no -devel packages, and cargo-vendor.txt for the
   -- bundled(crate(...)) Provides
   local vendored = o.vendor and "-V" or ""
+  -- cargo's --workspace; buildsys itself reads the workspace from what
+  -- %cargo_prep -w recorded
+  local ws = o.workspace and "-w" or ""
   if section == "conf" then
-    return join("%cargo_prep", o.vendor and ("-v %{SOURCE" .. o.vendor .. "}") or "")
+    return join("%cargo_prep", o.vendor and ("-v %{SOURCE" .. o.vendor .. "}") or "", ws)
   elseif section == "generate_buildrequires" then
-    return join("%cargo_generate_buildrequires", vendored, sel, no_tests and "" or "-t")
+    return join("%cargo_generate_buildrequires", vendored, ws, sel, no_tests and "" or "-t")
   elseif section == "build" then
     local tail = static and "%cargo_sections_check" or "%cargo_specparts"
     if o.vendor then
       tail = "%{" .. join("cargo_vendor_manifest", sel) .. "} > cargo-vendor.txt"
     end
     return table.concat({
-      join("%cargo_build", sel),
+      join("%cargo_build", ws, sel),
       join("%cargo_license_summary", sel),
       -- braces: a bare parametric macro call would eat the redirection
       "%{" .. join("cargo_license", sel) .. "} > LICENSE.dependencies",
@@ -167,7 +175,7 @@ function M.body(section, conf, own, tests_off, static)
       return "echo 'buildsys: tests switched off'"
     end
     local harness = table.concat(o.harness, " ")
-    return join("%cargo_test", sel, harness ~= "" and ("-- -- " .. harness) or "")
+    return join("%cargo_test", ws, sel, harness ~= "" and ("-- -- " .. harness) or "")
   end
   fail(section, "no such section")
 end
@@ -295,7 +303,7 @@ M.COMPAT_SECTIONS = { "generate_buildrequires", "build", "install", "check" }
 function M.compat_text(opts, tests_off, static)
   local out = {
     "%prep",
-    "%autosetup -n %{crate}-%{version_no_tilde} -p1",
+    "%autosetup -n %{cargo_source_dir} -p1",
     M.body("conf", opts.conf, opts.conf, tests_off),
   }
   for _, section in ipairs(M.COMPAT_SECTIONS) do
@@ -324,7 +332,9 @@ function M.compat(args)
     static = mode() == "static"
     local archive = rpm.expand("%{SOURCE0}")
     if static and file_exists(archive) and not opts.conf.vendor then
-      local text = buildsys({ "sections", "--digest", "--archive", archive, "--registry", rpm.expand("%{cargo_registry}") })
+      local words = { "sections", "--digest", "--archive", archive, "--registry", rpm.expand("%{cargo_registry}") }
+      if opts.conf.workspace then table.insert(words, "--workspace") end
+      local text = buildsys(words)
       local digest, rest = text:match("^(%x+)\n(.*)$")
       rpm.define("__buildsys_sections_digest " .. digest)
       parts = rest
