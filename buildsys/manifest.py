@@ -280,7 +280,8 @@ def _from_data(data: Mapping[str, Any], file: Path, root: Path) -> Manifest:
     package = data.get("package", data.get("project"))
     if not isinstance(package, dict):
         if "workspace" in data:
-            raise BuildsysError("this is a workspace manifest without [package]; point buildsys at a member crate")
+            raise BuildsysError("this is a workspace manifest without [package]: build the workspace with "
+                                  "BuildOption: --workspace (docs/workspaces.md)")
         raise BuildsysError("missing [package] table")
     name = _str(package, "name", "package")
     if not name:

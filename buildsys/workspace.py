@@ -169,7 +169,10 @@ def normalize(data: Mapping[str, Any], rel: str, root: Path, workspace: Mapping[
     def rebase(path: str) -> str:
         return os.path.relpath(os.path.normpath(root / path), member_dir)
 
-    out = manifest_mod.inherit(data, workspace, rebase)
+    try:
+        out = manifest_mod.inherit(data, workspace, rebase)
+    except BuildsysError as exc:
+        raise exc.with_path(where) from None
     for key in ("workspace", "patch", "replace"):
         out.pop(key, None)
     extra: Dict[str, str] = {}

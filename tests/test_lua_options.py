@@ -761,3 +761,42 @@ def test_compat_text_has_explicit_sections_with_buildsystem_bodies(cargo):
 def test_compat_text_in_specparts_mode_writes_specparts(cargo):
     text = cargo.M.compat_text(cargo.M.compat_options(cargo.table([])), False, False)
     assert "%cargo_specparts" in text.split("\n") and "%cargo_sections_check" not in text
+
+
+# --------------------------------------------------------------------------
+# --workspace: a conf option that reaches cargo's --workspace in each section
+
+
+@pytest.mark.parametrize(
+    "section, own, expected",
+    [
+        ("conf", [], "%cargo_prep -w"),
+        ("generate_buildrequires", [], "%cargo_generate_buildrequires -w -t"),
+        ("generate_buildrequires", ["-a"], "%cargo_generate_buildrequires -w -a -t"),
+        ("install", [], "%cargo_install"),
+        ("check", [], "%cargo_test -w"),
+        ("check", ["-n", "--skip", "slow"], "%cargo_test -w -n -- -- --skip slow"),
+    ],
+)
+def test_workspace_option_reaches_every_section(cargo, section, own, expected):
+    assert cargo.body(section, ["--workspace"], own) == expected
+
+
+def test_workspace_build_builds_every_member(cargo):
+    assert cargo.body("build", ["--workspace", "-a"], []).split("\n")[0] == "%cargo_build -w -a"
+
+
+@pytest.mark.parametrize("section", ["generate_buildrequires", "build", "install", "check"])
+def test_workspace_is_unknown_outside_conf(cargo, section):
+    expected = f"BuildOption({section}): unknown option '--workspace' (see docs/buildoptions.md)"
+    assert cargo.error(cargo.parse, section, ["--workspace"]) == expected
+
+
+def test_workspace_in_compat_mode_unpacks_the_source_dir_and_asks_for_workspace_sections(cargo):
+    text = cargo.M.compat_text(cargo.M.compat_options(cargo.table(["--workspace"])), False, True)
+    assert text.split("\n")[:3] == ["%prep", "%autosetup -n %{cargo_source_dir} -p1", "%cargo_prep -w"]
+
+
+def test_workspace_with_vendor_is_refused(cargo):
+    expected = "BuildOption(conf): --workspace cannot be combined with --vendor (docs/workspaces.md)"
+    assert cargo.error(cargo.parse, "conf", ["--workspace", "--vendor", "1"]) == expected

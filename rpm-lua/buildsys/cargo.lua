@@ -89,6 +89,9 @@ function M.parse(section, words)
   if o.all and (o.no_default or o.features) then
     fail(section, "-a cannot be combined with -n or -f")
   end
+  if o.workspace and o.vendor then
+    fail(section, "--workspace cannot be combined with --vendor (docs/workspaces.md)")
+  end
   for _, w in ipairs(o.harness) do
     if not w:match("^[%w_.:=/+,-]+$") then
       fail(section, "test harness argument '" .. w .. "' has characters that are not allowed")
