@@ -251,10 +251,12 @@ def test_prepare_twice_and_any_hash_seed_give_the_same_bytes(tmp_path):
     for seed in ("0", "1", "4242"):
         root = tmp_path / f"ws{seed}"
         shutil.copytree(FIXTURE, root)
-        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(REPO))
+        env = dict(os.environ, PYTHONHASHSEED=seed,
+                   PYTHONPATH=os.pathsep.join([str(REPO)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
         run = [sys.executable, "-m", "buildsys", "-p", str(root)]
         for _ in range(2):
-            subprocess.run(run + ["prepare", "--workspace", "--registry", REGISTRY], env=env, check=True, capture_output=True)
+            proc = subprocess.run(run + ["prepare", "--workspace", "--registry", REGISTRY], env=env, capture_output=True, text=True)
+            assert proc.returncode == 0, proc.stderr
         out = [subprocess.run(run + args, env=env, check=True, capture_output=True, text=True).stdout
                for args in (["specparts", "--stdout", "--registry", REGISTRY], ["buildrequires", "-t"], ["bin-paths"])]
         out += [(root / m / ".buildsys" / workspace.NORMALIZED).read_text() for m in ("crates/wsdemo-core", "crates/wsdemo-fmt")]
