@@ -28,7 +28,8 @@ def unpack_skeleton(archive: Path, dest: Path) -> Path:
         raise BuildsysError(f"cannot read the crate archive: {exc}", where) from None
     with tar:
         try:
-            members = [m for m in tar.getmembers() if m.isfile()]
+            # links too: after %prep they are files of the crate as well
+            members = [m for m in tar.getmembers() if m.isfile() or m.issym()]
         except (OSError, tarfile.TarError, EOFError) as exc:
             raise BuildsysError(f"cannot read the crate archive: {exc}", where) from None
         tops = set()
@@ -45,7 +46,7 @@ def unpack_skeleton(archive: Path, dest: Path) -> Path:
             path = PurePosixPath(member.name)
             target = dest.joinpath(*path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if path.name in KEPT:
+            if path.name in KEPT and member.isfile():
                 source = tar.extractfile(member)
                 assert source is not None
                 target.write_bytes(source.read())

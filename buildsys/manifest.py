@@ -214,12 +214,22 @@ def _inherit_dependency(key: str, spec: Any, workspace: Mapping[str, Any], rebas
     merged = {"version": base} if isinstance(base, str) else dict(base)
     if isinstance(merged.get("path"), str):
         merged["path"] = rebase(merged["path"])
-    merged["features"] = list(merged.get("features", [])) + list(spec.get("features", []))
+    # cargo's rules: features add up; optional is the member's; the member
+    # can switch default features on but not off (its false is ignored
+    # unless the workspace says false too); anything else is the workspace's
+    features = list(merged.get("features", [])) + list(spec.get("features", []))
+    if not all(isinstance(f, str) for f in features):
+        raise BuildsysError(f"dependency {key!r}: 'features' must be a list of strings")
+    merged["features"] = list(dict.fromkeys(features))
     if not merged["features"]:
         del merged["features"]
-    for field in ("optional", "default-features", "default_features", "package"):
-        if field in spec:
-            merged[field] = spec[field]
+    default = merged.pop("default-features", merged.pop("default_features", True))
+    if spec.get("default-features", spec.get("default_features")) is True:
+        default = True
+    if default is not True:
+        merged["default-features"] = default
+    if "optional" in spec:
+        merged["optional"] = spec["optional"]
     return merged
 
 
@@ -250,7 +260,7 @@ def inherit(data: Mapping[str, Any], workspace: Mapping[str, Any],
     def tables(root: Mapping[str, Any]) -> Dict[str, Any]:
         return {
             name: {key: _inherit_dependency(key, spec, workspace, rebase) for key, spec in root[name].items()}
-            for name in ("dependencies", "build-dependencies", "dev-dependencies")
+            for name in ("dependencies", "build-dependencies", "build_dependencies", "dev-dependencies", "dev_dependencies")
             if isinstance(root.get(name), dict)
         }
     out.update(tables(data))

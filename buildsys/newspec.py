@@ -221,7 +221,8 @@ def render_workspace(root: Path, source: str) -> str:
     lines += [] if license_ else ["# FIXME: no member's Cargo.toml has an SPDX license expression"]
     lines += [f"License:        {license_ or 'LicenseRef-FIXME'}"]
     lines += [f"URL:            {one_line(url)}"] if url else []
-    base = Path(source).name
+    # a directory stands for the tarball made of it
+    base = escape(Path(source).name + (".tar.gz" if Path(source).is_dir() else ""))
     lines += ["# the workspace's release tarball (it may be given as a URL)",
               f"Source:         {base.replace(version, '%{version_no_tilde}') if version in base else base}"]
     if not bins:

@@ -71,8 +71,11 @@ class Heading:
 
     @classmethod
     def of_member(cls, m: Manifest) -> "Heading":
-        return cls(one_line(summary_mod.summary(m.description, m.name)),
-                   spdx(m.license) if m.license else None, f"cargo-{m.name}")
+        # words with a '%' are left out: RPM sets %{summary} from each
+        # Summary as parsed, and expands it again where it is used
+        text = " ".join(w for w in (m.description or "").split() if "%" not in w)
+        return cls(one_line(summary_mod.summary(text, m.name)), spdx(m.license) if m.license else None,
+                   f"cargo-{m.name}")
 
 
 def devel_part(plan: Plan, sub: Subpackage, registry: str, files: Sequence[str], heading: Heading = Heading()) -> str:

@@ -15,9 +15,11 @@ manifest from its own ``.buildsys/``.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -31,9 +33,10 @@ from buildsys.errors import BuildsysError
 from buildsys.features import Selection, resolve
 from buildsys.manifest import Manifest, read_toml
 from buildsys.rpmdeps import semver2rpm
-from buildsys.spectext import PLAIN_FILE_NAME
 
 RECORD = "workspace.json"
+# Member directories reach shell commands (cargo install --path DIR).
+_DIR_NAME = re.compile(r"[A-Za-z0-9._+][A-Za-z0-9._+-]*")
 NORMALIZED = "Cargo.normalized.toml"
 _DEP_TABLES = ("dependencies", "build-dependencies", "build_dependencies", "dev-dependencies", "dev_dependencies")
 _DEV_TABLES = ("dev-dependencies", "dev_dependencies")
@@ -84,9 +87,9 @@ def _relative(root: Path, path: Path, what: str, where: str) -> str:
     if parts[0] == "..":
         raise BuildsysError(f"{what} {rel!r} is outside the workspace", where)
     for part in parts:
-        if not PLAIN_FILE_NAME.fullmatch(part):
+        if not _DIR_NAME.fullmatch(part):
             raise BuildsysError(f"{what} {rel!r}: buildsys takes directory names of ASCII letters, digits, "
-                                "'.', '_', '+' and '-'", where)
+                                "'.', '_', '+' and '-' (not first)", where)
     return rel
 
 
@@ -109,28 +112,73 @@ def _path_dependencies(data: Mapping[str, Any], workspace: Mapping[str, Any]) ->
     return found
 
 
+def _parts(path: str) -> Tuple[str, ...]:
+    return tuple(p for p in PurePosixPath(os.path.normpath(path)).parts if p != ".")
+
+
+def _under(rel: str, prefixes: Sequence[Tuple[str, ...]]) -> bool:
+    parts = _parts(rel)
+    return any(parts[: len(prefix)] == prefix for prefix in prefixes)
+
+
+def _glob(root: Path, pattern: str) -> List[str]:
+    """The paths under ``root`` that ``pattern`` matches, as cargo's glob
+    crate matches them: ``*``, ``?`` and ``[...]`` within one name (a
+    leading dot included), ``**`` any number of directories."""
+    parts = _parts(pattern)
+    found: Set[str] = set()
+
+    def walk(base: Path, rel: Tuple[str, ...], i: int) -> None:
+        if i == len(parts):
+            found.add("/".join(rel) or ".")
+            return
+        part = parts[i]
+        if not glob.has_magic(part):
+            if (base / part).exists():
+                walk(base / part, rel + (part,), i + 1)
+            return
+        entries = sorted(e for e in base.iterdir() if e.name != prepare_mod.STATE) if base.is_dir() else []
+        if part == "**":
+            walk(base, rel, i + 1)
+            for entry in entries:
+                if entry.is_dir() and not entry.is_symlink():
+                    walk(entry, rel + (entry.name,), i)
+            return
+        for entry in entries:
+            if fnmatch.fnmatchcase(entry.name, part):
+                walk(entry, rel + (entry.name,), i + 1)
+
+    walk(root, (), 0)
+    return sorted(found)
+
+
 def discover(root: Path, data: Mapping[str, Any]) -> List[str]:
     """The members, as cargo finds them: the root package, ``members``
-    (glob patterns), and every path dependency inside the root; less
-    ``exclude``. Sorted."""
+    (glob patterns), and every path dependency inside the root; less what
+    is under an ``exclude`` path, unless ``members`` names it literally.
+    Sorted."""
     where = str(root / "Cargo.toml")
     workspace = data["workspace"]
     patterns = _string_list(workspace.get("members", []), "workspace.members", where)
-    exclude = {os.path.normpath(e) for e in _string_list(workspace.get("exclude", []), "workspace.exclude", where)}
+    exclude = [_parts(e) for e in _string_list(workspace.get("exclude", []), "workspace.exclude", where)]
+    literal = [_parts(p) for p in patterns if not glob.has_magic(p)]
+
+    def excluded(rel: str) -> bool:
+        return _under(rel, exclude) and not _under(rel, literal)
+
     found: Set[str] = set()
     if isinstance(data.get("package"), dict):
         found.add(".")
     for pattern in patterns:
-        matches = sorted(glob.glob(os.path.join(glob.escape(str(root)), pattern)))
+        matches = _glob(root, pattern)
         if not matches and not glob.has_magic(pattern):
             raise BuildsysError(f"workspace member {pattern!r} does not exist", where)
-        for match in matches:
-            rel = os.path.relpath(match, root)
-            if rel in exclude or not (Path(match) / "Cargo.toml").is_file():
-                if not glob.has_magic(pattern) and rel not in exclude:
-                    raise BuildsysError(f"workspace member {pattern!r} has no Cargo.toml", where)
+        for rel in matches:
+            if not (root / rel).is_dir() or excluded(rel):
                 continue
-            found.add(_relative(root, Path(match), "workspace member", where))
+            if not (root / rel / "Cargo.toml").is_file():
+                raise BuildsysError(f"workspace member {rel!r} has no Cargo.toml", where)
+            found.add(_relative(root, root / rel, "workspace member", where))
     pending = sorted(found)
     while pending:
         rel = pending.pop()
@@ -139,7 +187,7 @@ def discover(root: Path, data: Mapping[str, Any]) -> List[str]:
         for path, shared in _path_dependencies(member, workspace):
             target = os.path.normpath(root / path if shared else root / rel / path)
             inside = os.path.relpath(target, root)
-            if inside.startswith("..") or inside in exclude or inside in found:
+            if inside.startswith("..") or excluded(inside) or inside in found:
                 continue
             if (Path(target) / "Cargo.toml").is_file():
                 found.add(_relative(root, Path(target), "path dependency", str(member_file)))
@@ -148,8 +196,9 @@ def discover(root: Path, data: Mapping[str, Any]) -> List[str]:
 
 
 def _publishable(package: Mapping[str, Any]) -> bool:
+    """cargo's rule: ``publish = false`` or ``[]``, or no version at all."""
     publish = package.get("publish", True)
-    return publish is not False and publish != []
+    return publish is not False and publish != [] and "version" in package
 
 
 def _version_of(package: Mapping[str, Any], workspace: Mapping[str, Any]) -> str:
@@ -205,9 +254,12 @@ def normalize(data: Mapping[str, Any], rel: str, root: Path, workspace: Mapping[
             return spec
         target = os.path.relpath(os.path.normpath(member_dir / spec.pop("path")), root)
         if target not in members:
-            if dev and "version" not in spec:
+            if "version" in spec:
+                return spec  # published with the version alone, as cargo package does
+            if dev:
                 return None
-            raise BuildsysError(f"path dependency {key!r} ({target}) is not a member of the workspace", where)
+            raise BuildsysError(f"path dependency {key!r} ({target}) is not a member of the workspace, "
+                                "and has no version", where)
         if "version" not in spec:
             if dev:
                 return None  # cargo package drops it: tests only, from this source
@@ -314,6 +366,16 @@ def _add_files(root: Path, member_dir: Path, rel: str, data: Mapping[str, Any],
         target = member_dir / name
         if not target.exists():
             shutil.copyfile(root / source, target)
+    # cargo package copies what a link inside the workspace points to
+    # (members often link the root's license texts); installed as links,
+    # they would dangle in the registry
+    real_root = root.resolve()
+    for rel in prepare_mod.walk_sources(member_dir, nested_packages=False):
+        link = member_dir / rel
+        if link.is_symlink() and link.is_file() and link.resolve().is_relative_to(real_root):
+            text = link.read_bytes()
+            link.unlink()
+            link.write_bytes(text)
     if rel != "." and not _has_license_file(member_dir):
         for name in _root_license_files(root):
             shutil.copyfile(root / name, member_dir / name)
@@ -341,7 +403,7 @@ def members(root: Path) -> List[Member]:
             member_dir = root / entry["path"]
             _, data = read_toml(member_dir / prepare_mod.STATE / NORMALIZED)
             out.append(_member(entry["path"], data, member_dir))
-        return out
+        return _check_packaged(out)
     root_file = root / "Cargo.toml"
     _, top = read_toml(root_file)
     workspace = top.get("workspace")
@@ -352,12 +414,26 @@ def members(root: Path) -> List[Member]:
         where = str(root / rel / "Cargo.toml")
         data, _ = normalize(read_toml(root / rel / "Cargo.toml")[1], rel, root, workspace, names, where)
         out.append(_member(rel, data, root / rel))
-    return out
+    return _check_packaged(out)
 
 
 def _member(rel: str, data: Mapping[str, Any], member_dir: Path) -> Member:
     m = manifest_mod.from_data(data, member_dir / "Cargo.toml", member_dir)
     return Member(rel, m, m.is_lib and _publishable(data.get("package", {})))
+
+
+def _check_packaged(ms: List[Member]) -> List[Member]:
+    """A packaged member's -devel would require what no package provides if
+    it needs a member that is not packaged (cargo package refuses it too)."""
+    internal = {m.name for m in ms if not m.packaged}
+    for m in ms:
+        for dep in m.manifest.dependencies:
+            if m.packaged and dep.kind != "dev" and dep.on_linux and dep.name in internal:
+                raise BuildsysError(
+                    f"{m.name} is packaged (a library that may be published), but needs {dep.name}, which is not "
+                    f"(publish = false, no version, or no library): set publish = false for {m.name} too",
+                    m.manifest.path)
+    return ms
 
 
 def normalized_text(member: Member, root: Path) -> str:

@@ -800,3 +800,10 @@ def test_workspace_in_compat_mode_unpacks_the_source_dir_and_asks_for_workspace_
 def test_workspace_with_vendor_is_refused(cargo):
     expected = "BuildOption(conf): --workspace cannot be combined with --vendor (docs/workspaces.md)"
     assert cargo.error(cargo.parse, "conf", ["--workspace", "--vendor", "1"]) == expected
+
+
+@pytest.mark.parametrize("conf, section, own", [(["--workspace", "-f", "x"], "build", []),
+                                                (["--workspace"], "check", ["-f", "x"])])
+def test_feature_lists_are_refused_with_workspace(cargo, conf, section, own):
+    expected = f"BuildOption({section}): -f cannot be combined with --workspace; use -a or -n (docs/workspaces.md)"
+    assert cargo.error(cargo.body, section, conf, own) == expected

@@ -146,6 +146,9 @@ end
 -- compat mode for RPM 4.16), so %build checks them instead of writing parts.
 function M.body(section, conf, own, tests_off, static)
   local o = M.effective(conf, own)
+  if o.workspace and o.features then
+    fail(section, "-f cannot be combined with --workspace; use -a or -n (docs/workspaces.md)")
+  end
   local sel = M.flags(o)
   local no_tests = o.no_check or tests_off
   -- a vendored application: its crates come in SourceN, so no crate
