@@ -15,7 +15,8 @@ The fixture (by hand, from its Cargo.toml files):
   readme is the root's README.md. Features: default = [std], std, serde.
 - wsdemo-fmt 0.2.0: a library, license MIT, depending on wsdemo-core by
   path only (no version) with feature serde; winapi on Windows; a dev
-  path dependency on wsdemo-testutil.
+  path dependency on wsdemo-testutil. Its LICENSE-MIT is a link to the
+  root's.
 - wsdemo-testutil: a library with publish = false (internal: no package).
 - wsdemo-cli 0.3.1: publish = false, builds the binary ``wsdemo``.
 - crates/scratch: excluded.
@@ -135,7 +136,11 @@ def test_registry_holds_normalized_manifests(built):
     assert "version.workspace = true" in original
     for name in ("LICENSE-MIT", "LICENSE-APACHE", "README.md"):
         assert payload_file(core, f"{where}/{name}") == (WORKSPACE / name).read_bytes()
-    fmt = tomllib.loads(payload_file(headers["rust-wsdemo-fmt-devel"].path, f"{REGISTRY}/wsdemo-fmt-0.2.0/Cargo.toml").decode())
+    fmt_devel = headers["rust-wsdemo-fmt-devel"]
+    # the fixture's link to the root's license: its text, as cargo package copies it
+    assert payload_file(fmt_devel.path, f"{REGISTRY}/wsdemo-fmt-0.2.0/LICENSE-MIT") == (WORKSPACE / "LICENSE-MIT").read_bytes()
+    assert f"{REGISTRY}/wsdemo-fmt-0.2.0/LICENSE-APACHE" not in fmt_devel.files
+    fmt = tomllib.loads(payload_file(fmt_devel.path, f"{REGISTRY}/wsdemo-fmt-0.2.0/Cargo.toml").decode())
     assert fmt["dependencies"] == {"wsdemo-core": {"features": ["serde"], "version": "=0.3.1"}}
     assert "target" not in fmt and fmt.get("dev-dependencies", {}) == {}
 
