@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from buildsys.cfg import target_applies
 from buildsys.errors import BuildsysError
 from buildsys.semver import Range, Requirement, Version
-from buildsys.spectext import LEADING_PERCENT
+from buildsys.spectext import leading_problem
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -334,8 +334,8 @@ def _text(package: Mapping[str, Any], key: str) -> Optional[str]:
         raise BuildsysError(
             f"package.{key} contains the control character U+{ord(bad.group()):04X}, which an RPM header cannot carry"
         )
-    if key == "description" and (text or "").strip().startswith("%"):
-        raise BuildsysError(f"package.description {LEADING_PERCENT}")
+    if key == "description" and leading_problem(text or ""):
+        raise BuildsysError(f"package.description {leading_problem(text or '')}")
     return text
 
 

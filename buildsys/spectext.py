@@ -4,8 +4,9 @@ RPM expands macros in every line it parses, specparts included, so a ``%``
 from a crate's metadata could run code in the packager's build
 (``%(cmd)``, ``%{lua:...}``): every ``%`` is doubled. And RPM looks at the
 *expanded* line, leading whitespace skipped, for ``%if``/``%else``/``%endif``
-and ``%include``: so no line of crate text may begin with ``%`` at all. Lines
-break only before words that do not start with ``%`` (checked with rpmbuild
+and ``%include``: so no line of crate text may begin with ``%`` at all. Nor
+with ``#``: RPM drops such a line from a %description as a comment. Lines
+break only before words that start with neither (checked with rpmbuild
 4.16, 4.20 and 6.1 in tests/test_hostile.py).
 """
 
@@ -19,7 +20,16 @@ from buildsys.errors import BuildsysError
 # A file name we can list in %files without quoting or glob escapes.
 PLAIN_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 WIDTH = 72
-LEADING_PERCENT = "begins with '%', which RPM would read as a spec directive"
+# What no line of crate text may begin with: '%' (RPM reads %if, %include
+# ... on the expanded line) and '#' (RPM drops such a line from %description
+# as a comment, leading blanks or not: seen with RPM 4.18).
+LINE_STARTS = {"%": "a spec directive", "#": "a comment"}
+
+
+def leading_problem(text: str) -> str:
+    """Why ``text`` cannot begin a description, or ''."""
+    first = text.strip()[:1]
+    return f"begins with '{first}', which RPM would read as {LINE_STARTS[first]}" if first in LINE_STARTS else ""
 
 
 def escape(text: str) -> str:
@@ -49,13 +59,13 @@ def paragraph_lines(text: Optional[str]) -> List[str]:
         words = para.split()
         if not words:
             continue
-        if words[0].startswith("%"):
+        if words[0][:1] in LINE_STARTS:
             if not lines:
-                raise BuildsysError(f"the description {LEADING_PERCENT}")
+                raise BuildsysError(f"the description {leading_problem(words[0])}")
         elif lines:
             lines.append("")
         for word in words:
-            if lines and lines[-1] and (word.startswith("%") or len(lines[-1]) + 1 + len(word) <= WIDTH):
+            if lines and lines[-1] and (word[:1] in LINE_STARTS or len(lines[-1]) + 1 + len(word) <= WIDTH):
                 lines[-1] += " " + word
             else:
                 lines.append(word)

@@ -53,6 +53,8 @@ SECTIONS = (
     "\nProvides: crate(serde) = 99.0.0\nRequires: evil\nBuildArch: x86_64\n",
     "\n%if 0\n%endif\n%else\n%endif\n",
     "\n%include /etc/passwd\n",
+    # RPM drops a %description line starting with '#' as a comment
+    "\n# a line RPM would drop\n  #another\n",
 )
 
 

@@ -28,7 +28,7 @@ def test_unit_tests_pass_under_python39(tmp_path):
     work.mkdir(parents=True)
     shutil.copytree(REPO / "buildsys", work / "buildsys")
     shutil.copytree(REPO / "tests" / "unit", work / "tests" / "unit")
-    shutil.copytree(REPO / "tests" / "fixtures", work / "tests" / "fixtures")
+    shutil.copytree(REPO / "tests" / "fixtures", work / "tests" / "fixtures", symlinks=True)
     shutil.copytree(wheels, work / "wheels")
     inner = "/tmp/buildsys-py39"
     install = subprocess.run(

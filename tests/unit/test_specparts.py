@@ -48,16 +48,26 @@ def test_every_percent_is_doubled(text, expected):
         ("", []),
         (None, []),
         ("x \\", ["x \\"]),
+        # RPM drops a %description line that starts with '#' (a comment), blanks or not
+        ("a\n\n# Heading\n\nb", ["a # Heading", "", "b"]),
+        ("x" * 70 + " #tag y", ["x" * 70 + " #tag", "y"]),
     ],
 )
-def test_description_lines_never_start_with_a_percent(text, expected):
+def test_description_lines_never_start_with_a_percent_or_hash(text, expected):
     assert paragraph_lines(text) == expected
 
 
-@pytest.mark.parametrize("text", ["%if 0", "  %prep", "\n\n%include x"])
-def test_description_that_starts_with_a_percent_is_an_error(text):
-    with pytest.raises(BuildsysError, match="begins with '%'"):
+@pytest.mark.parametrize("text, message", [
+    ("%if 0", "begins with '%', which RPM would read as a spec directive"),
+    ("  %prep", "begins with '%', which RPM would read as a spec directive"),
+    ("\n\n%include x", "begins with '%', which RPM would read as a spec directive"),
+    ("# Title", "begins with '#', which RPM would read as a comment"),
+    ("  #", "begins with '#', which RPM would read as a comment"),
+])
+def test_description_that_starts_with_a_percent_or_hash_is_an_error(text, message):
+    with pytest.raises(BuildsysError) as exc:
         paragraph_lines(text)
+    assert exc.value.message == "the description " + message
 
 
 WINDOWS_NORMALIZED = """\
