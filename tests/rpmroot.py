@@ -11,6 +11,7 @@ that BuildRequires and Requires are checked for real, with no ``--nodeps``.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import shutil
@@ -19,7 +20,7 @@ import sys
 import tarfile
 import zipfile
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import rpm
 
@@ -205,6 +206,26 @@ class BuildRoot:
     def built(self) -> Dict[str, "Header"]:
         """Every binary RPM built so far, by package name."""
         return {h.name: h for h in (Header(p) for p in sorted(self.path("/root/rpmbuild/RPMS").rglob("*.rpm")))}
+
+
+@contextlib.contextmanager
+def spec_built(suite: str, workdir: Path, spec_name: str, spec: str, sources: Sequence[Path] = (),
+               texts: Optional[Dict[str, str]] = None) -> Iterator[Tuple[BuildRoot, subprocess.CompletedProcess]]:
+    """``rpmbuild -ba`` of ``spec`` in a new root of ``suite``, with
+    ``sources`` copied and ``texts`` (name -> text) written into SOURCES;
+    the root and the build's output, then the root is removed."""
+    root = BuildRoot(suite, workdir)
+    try:
+        where = root.path("/root/rpmbuild/SOURCES")
+        where.mkdir(parents=True, exist_ok=True)
+        for source in sources:
+            shutil.copy(source, where)
+        for name, text in (texts or {}).items():
+            (where / name).write_text(text)
+        root.write(f"/root/{spec_name}", spec.encode())
+        yield root, root.rpmbuild(f"/root/{spec_name}", "-ba")
+    finally:
+        shutil.rmtree(root.dir, ignore_errors=True)
 
 
 class Header:

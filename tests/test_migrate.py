@@ -13,15 +13,13 @@ Debian's rpm lacks, are spelt out.)
 from __future__ import annotations
 
 import difflib
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from debian_corpus import DEBIAN_ONLY, ensure_corpus
-from rpmroot import REPO, BuildRoot, crate_archive, payload_file
+from rpmroot import REPO, crate_archive, payload_file, spec_built
 
 CRATE, VERSION = "itoa", "1.0.14"
 RUST2RPM_SPEC = """\
@@ -157,16 +155,10 @@ def test_the_packagers_additions_are_kept(migrated):
 @pytest.fixture(scope="module", params=SUITES)
 def built(request, migrated, tmp_path_factory):
     archive, patch, spec, _ = migrated
-    root = BuildRoot(request.param, tmp_path_factory.mktemp("migrated-" + request.param))
-    sources = root.path("/root/rpmbuild/SOURCES")
-    sources.mkdir(parents=True, exist_ok=True)
-    shutil.copy(archive, sources)
-    (sources / "itoa-readme.diff").write_text(patch)
-    (sources / "README.fedora").write_text("Packaged for Fedora.\n")
-    root.write("/root/rust-itoa.spec", spec.encode())
-    log = root.rpmbuild("/root/rust-itoa.spec", "-ba")
-    yield root, log
-    shutil.rmtree(root.dir, ignore_errors=True)
+    texts = {"itoa-readme.diff": patch, "README.fedora": "Packaged for Fedora.\n"}
+    with spec_built(request.param, tmp_path_factory.mktemp("migrated-" + request.param), "rust-itoa.spec", spec,
+                    [archive], texts) as built:
+        yield built
 
 
 def test_minimal_spec_builds_rust2rpms_packages(built):

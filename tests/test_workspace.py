@@ -36,7 +36,7 @@ from buildsys import workspace as workspace_mod
 from buildsys.cfg import target_applies
 from buildsys.manifest import tomllib
 from fixture_crates import FIXTURES
-from rpmroot import REPO, BuildRoot, crate_archive, payload_file
+from rpmroot import REPO, BuildRoot, crate_archive, payload_file, spec_built
 
 WORKSPACE = FIXTURES / "workspace"
 VERSION = "0.3.1"
@@ -90,14 +90,8 @@ def test_new_writes_one_spec_for_the_workspace(released):
 @pytest.fixture(scope="module", params=SUITES)
 def built(request, released, tmp_path_factory):
     tarball, spec = released
-    root = BuildRoot(request.param, tmp_path_factory.mktemp("ws-" + request.param))
-    sources = root.path("/root/rpmbuild/SOURCES")
-    sources.mkdir(parents=True, exist_ok=True)
-    shutil.copy(tarball, sources)
-    root.write("/root/wsdemo.spec", spec.encode())
-    log = root.rpmbuild("/root/wsdemo.spec", "-ba")
-    yield root, log
-    shutil.rmtree(root.dir, ignore_errors=True)
+    with spec_built(request.param, tmp_path_factory.mktemp("ws-" + request.param), "wsdemo.spec", spec, [tarball]) as built:
+        yield built
 
 
 def test_every_published_library_member_gets_its_packages(built):
