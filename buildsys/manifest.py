@@ -334,7 +334,8 @@ def _text(package: Mapping[str, Any], key: str) -> Optional[str]:
         raise BuildsysError(
             f"package.{key} contains the control character U+{ord(bad.group()):04X}, which an RPM header cannot carry"
         )
-    if key == "description" and leading_problem(text or ""):
+    # a leading '#' is shown after the crate's name (spectext.paragraph_lines)
+    if key == "description" and (text or "").strip().startswith("%"):
         raise BuildsysError(f"package.description {leading_problem(text or '')}")
     return text
 

@@ -148,7 +148,7 @@ def render(m: Manifest, files: List[str], vendored: bool = False, carried: Optio
     if carried and carried.description:
         lines += list(carried.description)
     else:
-        lines += paragraph_lines(m.description) or ["%{summary}."]
+        lines += paragraph_lines(m.description, m.name) or ["%{summary}."]
     if carried and carried.files:
         lines += ["", "%files"] + list(carried.files)
     elif bins:
@@ -228,7 +228,7 @@ def render_workspace(root: Path, source: str) -> str:
     if not bins:
         lines.append("BuildArch:      noarch")
     lines += gate(["--workspace"], [])
-    lines += ["", "%description"] + (paragraph_lines(m.description) or ["%{summary}."])
+    lines += ["", "%description"] + (paragraph_lines(m.description, m.name) or ["%{summary}."])
     if bins:
         files = walk_sources(root, nested_packages=False)
         licenses, docs = top_level_license_and_docs(files)

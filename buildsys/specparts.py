@@ -84,7 +84,7 @@ def devel_part(plan: Plan, sub: Subpackage, registry: str, files: Sequence[str],
     licenses, docs = license_and_doc_files(plan, files)
     lines = _header(sub, heading.summary, heading.license)
     lines += ["", f"%description -n {sub.name}"]
-    described = paragraph_lines(plan.manifest.description)
+    described = paragraph_lines(plan.manifest.description, crate)
     if described:
         lines += described + [""]
     lines += [

@@ -27,7 +27,7 @@ LINE_STARTS = {"%": "a spec directive", "#": "a comment"}
 
 
 def leading_problem(text: str) -> str:
-    """Why ``text`` cannot begin a description, or ''."""
+    """Why ``text`` cannot begin a description on its own, or ''."""
     first = text.strip()[:1]
     return f"begins with '{first}', which RPM would read as {LINE_STARTS[first]}" if first in LINE_STARTS else ""
 
@@ -49,18 +49,22 @@ def spdx(license_: str) -> str:
     return one_line(" OR ".join(part.strip() for part in license_.split("/")))
 
 
-def paragraph_lines(text: Optional[str]) -> List[str]:
+def paragraph_lines(text: Optional[str], crate: Optional[str] = None) -> List[str]:
     """Free text for a %description body: reflowed to WIDTH, escaped, with
-    no line that starts with ``%``. A ``%`` word stays on the line before it,
-    and a paragraph that starts with one continues the paragraph before it;
-    only text that starts with ``%`` has nowhere to go."""
+    no line that starts with ``%`` or ``#``. Such a word stays on the line
+    before it, and a paragraph that starts with one continues the paragraph
+    before it. Text that starts with ``#`` (``#[derive] support for asn1``,
+    a real crate's) begins after ``CRATE:``; text that starts with ``%`` has
+    nowhere to go."""
     lines: List[str] = []
     for para in re.split(r"\n\s*\n", (text or "").strip()):
         words = para.split()
         if not words:
             continue
         if words[0][:1] in LINE_STARTS:
-            if not lines:
+            if not lines and words[0].startswith("#") and crate:
+                lines.append(f"{crate}:")
+            elif not lines:
                 raise BuildsysError(f"the description {leading_problem(words[0])}")
         elif lines:
             lines.append("")

@@ -61,6 +61,7 @@ def test_description_lines_never_start_with_a_percent_or_hash(text, expected):
     ("%if 0", "begins with '%', which RPM would read as a spec directive"),
     ("  %prep", "begins with '%', which RPM would read as a spec directive"),
     ("\n\n%include x", "begins with '%', which RPM would read as a spec directive"),
+    # without a crate name to begin the line with
     ("# Title", "begins with '#', which RPM would read as a comment"),
     ("  #", "begins with '#', which RPM would read as a comment"),
 ])
@@ -224,3 +225,18 @@ def test_no_specparts_directory_is_an_error_naming_the_compat_mode(tmp_path, env
     assert proc.returncode == 1
     assert message in proc.stderr and "compat/epel9" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Debian's asn1_derive 0.20.0 says "#[derive] support for asn1"
+    ("#[derive] support for asn1", ["asn1_derive: #[derive] support for asn1"]),
+    ("  #x\n\n#y z", ["asn1_derive: #x #y z"]),
+    ("plain #x", ["plain #x"]),
+])
+def test_description_that_starts_with_a_hash_begins_after_the_crate_name(text, expected):
+    assert paragraph_lines(text, "asn1_derive") == expected
+
+
+def test_description_that_starts_with_a_percent_fails_even_with_the_crate_name():
+    with pytest.raises(BuildsysError, match="begins with '%'"):
+        paragraph_lines("%if 0", "x")
