@@ -31,6 +31,9 @@ _TABLES = {
     "build": ("build-dependencies", "build_dependencies"),
     "dev": ("dev-dependencies", "dev_dependencies"),
 }
+# Every dependency table's name, both spellings.
+DEP_TABLES = tuple(table for kind in KINDS for table in _TABLES[kind])
+DEV_TABLES = _TABLES["dev"]
 # Cargo's own rules for crate names (ASCII only, as crates.io requires)
 # and feature names; anything else cannot be a valid RPM capability either.
 _CRATE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -187,7 +190,7 @@ def _str(table: Mapping[str, Any], key: str, where: str) -> Optional[str]:
     value = table.get(key)
     if value is None:
         return None
-    if isinstance(value, dict) and value.get("workspace") is True:
+    if inherits(value):
         raise BuildsysError(f"'{where}.{key}' is inherited from a workspace (workspace = true); {_INHERITED}")
     if not isinstance(value, str):
         raise BuildsysError(f"'{where}.{key}' must be a string")
@@ -200,12 +203,13 @@ _INHERITED = (
 )
 
 
-def _inherits(value: Any) -> bool:
+def inherits(value: Any) -> bool:
+    """``value`` is ``{ workspace = true }``: taken from the workspace."""
     return isinstance(value, dict) and value.get("workspace") is True
 
 
 def _inherit_dependency(key: str, spec: Any, workspace: Mapping[str, Any], rebase: Callable[[str], str]) -> Any:
-    if not _inherits(spec):
+    if not inherits(spec):
         return spec
     base = workspace.get("dependencies", {}).get(key)
     if base is None:
@@ -249,7 +253,7 @@ def inherit(data: Mapping[str, Any], workspace: Mapping[str, Any],
         shared = workspace.get("package", {})
         resolved = {}
         for k, v in package.items():
-            if _inherits(v):
+            if inherits(v):
                 if not isinstance(shared, dict) or k not in shared:
                     raise BuildsysError(f"package.{k} is inherited from a workspace (workspace = true) whose "
                                         f"[workspace.package] has no {k}")
@@ -260,13 +264,13 @@ def inherit(data: Mapping[str, Any], workspace: Mapping[str, Any],
     def tables(root: Mapping[str, Any]) -> Dict[str, Any]:
         return {
             name: {key: _inherit_dependency(key, spec, workspace, rebase) for key, spec in root[name].items()}
-            for name in ("dependencies", "build-dependencies", "build_dependencies", "dev-dependencies", "dev_dependencies")
+            for name in DEP_TABLES
             if isinstance(root.get(name), dict)
         }
     out.update(tables(data))
     if isinstance(data.get("target"), dict):
         out["target"] = {t: {**spec, **tables(spec)} if isinstance(spec, dict) else spec for t, spec in data["target"].items()}
-    if _inherits(data.get("lints")):
+    if inherits(data.get("lints")):
         if "lints" in workspace:
             out["lints"] = workspace["lints"]
         else:
@@ -373,7 +377,7 @@ def _dependency(key: str, spec: Any, kind: str, target: Optional[str], on_linux:
         spec = {"version": spec}
     if not isinstance(spec, dict):
         raise BuildsysError(f"{where}: expected a version string or a table")
-    if spec.get("workspace") is True:
+    if inherits(spec):
         raise BuildsysError(f"{where} is inherited from a workspace (workspace = true); {_INHERITED}")
     name = spec.get("package", key)
     if not _DEP_KEY.fullmatch(key):

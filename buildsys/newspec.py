@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 from buildsys import archive as archive_mod
 from buildsys import manifest as manifest_mod
@@ -27,7 +27,7 @@ from buildsys.migrate import Carried
 from buildsys.prepare import walk_sources
 from buildsys.rpmdeps import semver2rpm
 from buildsys.specparts import license_and_doc_files, top_level_license_and_docs
-from buildsys.spectext import PLAIN_FILE_NAME, escape, one_line, paragraph_lines, spdx
+from buildsys.spectext import PLAIN_FILE_NAME, escape, one_line, paragraph_lines, spdx, summary_words
 
 SUMMARY_MAX = 79
 # Where the registry is does not change what a spec says.
@@ -40,7 +40,7 @@ def workspace_copy(path: Path) -> Iterator[Optional[Path]]:
     directory), or None when ``path`` holds a single crate. The copy is
     temporary: ``buildsys new`` never writes into the packager's tree."""
     if path.is_dir():
-        if not _is_workspace(path):
+        if not workspace_mod.is_source(path):
             yield None
             return
         with tempfile.TemporaryDirectory(prefix="buildsys-new-") as tmp:
@@ -50,18 +50,11 @@ def workspace_copy(path: Path) -> Iterator[Optional[Path]]:
             yield root
         return
     with archive_mod.unpacked(path) as root:
-        if not _is_workspace(root):
+        if not workspace_mod.is_source(root):
             yield None
             return
         workspace_mod.prepare(root, REGISTRY)
         yield root
-
-
-def _is_workspace(root: Path) -> bool:
-    """A [workspace] with members besides the root package (a crate may say
-    [workspace] only to stand alone)."""
-    _, data = manifest_mod.read_toml(root / "Cargo.toml")
-    return isinstance(data.get("workspace"), dict) and workspace_mod.discover(root, data) != ["."]
 
 
 def read_crate(path: Path) -> Tuple[Manifest, List[str]]:
@@ -76,10 +69,9 @@ def read_crate(path: Path) -> Tuple[Manifest, List[str]]:
 
 def summary(m: Manifest) -> str:
     """One line, no final period (Fedora's rules): the description's first
-    sentence, cut at a word if it is still too long. Words with a ``%`` are
-    left out: every subpackage says ``Summary: %{summary}``, and RPM expands
-    a macro's value again, so an escaped ``%%(cmd)`` would run there."""
-    text = " ".join(w for w in (m.description or "").split() if "%" not in w)
+    sentence, cut at a word if it is still too long; of the words without a
+    ``%`` (spectext.summary_words)."""
+    text = summary_words(m.description)
     if not text:
         return f"Rust crate {m.name}"
     if len(text) > SUMMARY_MAX:
@@ -102,21 +94,14 @@ def render(m: Manifest, files: List[str], vendored: bool = False, carried: Optio
     tarball (Source1). ``carried``: what the packager added to a
     rust2rpm-generated spec (buildsys.migrate)."""
     plan = plan_mod.plan(m)
-    bins = plan_mod.binaries(m, Selection())
-    for name in bins:
-        if not PLAIN_FILE_NAME.fullmatch(name):
-            raise BuildsysError(f"binary name {name!r} cannot be listed in %files", m.path)
+    bins = _listable(plan_mod.binaries(m, Selection()), m.path)
     if vendored and not bins:
         raise BuildsysError("a vendored spec is for an application, and this crate builds no binary", m.path)
     library = m.is_lib and not vendored
     name = carried.name if carried else (f"rust-{m.name}" if library else m.name)
     kept = dict(carried.tags) if carried else {}
     license_, fixme = (kept["License"], None) if "License" in kept else license_tag(m)
-    lines = []
-    # %crate is Name without "rust-" (buildsys.cargo's crate_name): say so
-    # where that is not the crate's name
-    if (name[len("rust-"):] if name.startswith("rust-") else name) != m.name:
-        lines.append(f"%global crate {m.name}")
+    lines = _crate_global(name, m.name)
     lines += [
         f"Name:           {name}",
         f"Version:        {semver2rpm(m.version)}",
@@ -152,11 +137,8 @@ def render(m: Manifest, files: List[str], vendored: bool = False, carried: Optio
     if carried and carried.files:
         lines += ["", "%files"] + list(carried.files)
     elif bins:
-        licenses, docs = license_and_doc_files(plan, files)
         extra = ["LICENSE.dependencies"] + (["cargo-vendor.txt"] if vendored else [])
-        lines += ["", "%files", "%license " + " ".join(licenses + extra)]
-        lines += ["%doc " + " ".join(docs)] if docs else []
-        lines += [f"%{{_bindir}}/{b}" for b in bins]
+        lines += _files_section(*license_and_doc_files(plan, files), extra, bins)
     for section, commands in carried.extras if carried else ():
         lines += ["", "# kept from the rust2rpm spec; RPM 4.16 and 4.19 do not run these",
                   "%if %{cargo_buildsystem}", f"%{section} -a"] + list(commands) + ["%endif"]
@@ -189,12 +171,9 @@ def render_workspace(root: Path, source: str) -> str:
     """The spec of a workspace prepared in ``root`` (its directory named as
     the tarball unpacks), from the release tarball named ``source``."""
     ms = workspace_mod.members(root)
-    bins = workspace_mod.binaries(ms, Selection())
+    bins = [(path, _listable(names, str(root / path / "Cargo.toml")))
+            for path, names in workspace_mod.binaries(ms, Selection())]
     topdir = root.name
-    for path, names in bins:
-        for name in names:
-            if not PLAIN_FILE_NAME.fullmatch(name):
-                raise BuildsysError(f"binary name {name!r} cannot be listed in %files", str(root / path / "Cargo.toml"))
     guess = re.sub(r"-v?[0-9][^-]*$", "", topdir)
     primary = _primary(ms, guess, [path for path, _ in bins])
     m = primary.manifest
@@ -202,9 +181,7 @@ def render_workspace(root: Path, source: str) -> str:
     stem = topdir[: -len(version) - 1] if topdir.endswith("-" + version) else topdir
     name = (stem if PLAIN_FILE_NAME.fullmatch(stem) else m.name) if bins else f"rust-{m.name}"
     license_ = _licenses(ms)
-    lines = []
-    if (name[len("rust-"):] if name.startswith("rust-") else name) != m.name:
-        lines.append(f"%global crate {m.name}")
+    lines = _crate_global(name, m.name)
     if topdir != f"{m.name}-{version}":
         where = topdir.replace(version, "%{version_no_tilde}") if version in topdir else topdir
         if not PLAIN_FILE_NAME.fullmatch(topdir):
@@ -230,12 +207,30 @@ def render_workspace(root: Path, source: str) -> str:
     lines += gate(["--workspace"], [])
     lines += ["", "%description"] + (paragraph_lines(m.description, m.name) or ["%{summary}."])
     if bins:
-        files = walk_sources(root, nested_packages=False)
-        licenses, docs = top_level_license_and_docs(files)
-        lines += ["", "%files", "%license " + " ".join(licenses + ["LICENSE.dependencies"])]
-        lines += ["%doc " + " ".join(docs)] if docs else []
-        lines += [f"%{{_bindir}}/{b}" for _, names in bins for b in names]
+        licenses, docs = top_level_license_and_docs(walk_sources(root, nested_packages=False))
+        lines += _files_section(licenses, docs, ["LICENSE.dependencies"], [b for _, names in bins for b in names])
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _listable(bins: Tuple[str, ...], where: str) -> Tuple[str, ...]:
+    for name in bins:
+        if not PLAIN_FILE_NAME.fullmatch(name):
+            raise BuildsysError(f"binary name {name!r} cannot be listed in %files", where)
+    return bins
+
+
+def _crate_global(name: str, crate: str) -> List[str]:
+    """%crate is Name without "rust-" (buildsys.cargo's crate_name): say so
+    where that is not the crate's name."""
+    return [] if (name[len("rust-"):] if name.startswith("rust-") else name) == crate else [f"%global crate {crate}"]
+
+
+def _files_section(licenses: List[str], docs: List[str], extra: List[str], bins: Sequence[str]) -> List[str]:
+    """An application's %files: license and doc files, what %build writes
+    beside them (``extra``), and the binaries."""
+    lines = ["", "%files", "%license " + " ".join(licenses + extra)]
+    lines += ["%doc " + " ".join(docs)] if docs else []
+    return lines + [f"%{{_bindir}}/{b}" for b in bins]
 
 
 def gate(conf: List[str], check: List[str]) -> List[str]:

@@ -30,6 +30,9 @@ STATE = ".buildsys"
 # Never packaged: our own state, cargo's configuration, build output and
 # vendored crates.
 NOT_SOURCES = (STATE, ".cargo", "target", vendor_mod.DIR)
+# Names RPM tooling and rust2rpm treat as license texts and as docs.
+LICENSE_FILE = re.compile(r"(?i)(licen[cs]e|copying|copyright|notice|unlicense)([-._].*)?$")
+DOC_FILE = re.compile(r"(?i)(readme|changelog|changes|news|authors|contributing)([-._].*)?$")
 # Not in a file name RPM packages (tab and newline included, unlike in free text).
 _CONTROL_IN_NAME = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -10,7 +10,6 @@ package without one).
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -23,12 +22,10 @@ from buildsys import workspace as workspace_mod
 from buildsys.errors import BuildsysError
 from buildsys.manifest import Manifest
 from buildsys.plan import Plan, Subpackage
+from buildsys.prepare import DOC_FILE, LICENSE_FILE
 from buildsys.registry import crate_dir
-from buildsys.spectext import PLAIN_FILE_NAME, escape, one_line, paragraph_lines, spdx
+from buildsys.spectext import PLAIN_FILE_NAME, escape, one_line, paragraph_lines, spdx, summary_words
 
-# Names RPM tooling and rust2rpm treat as license texts and as docs.
-LICENSE_FILE = re.compile(r"(?i)(licen[cs]e|copying|copyright|notice|unlicense)([-._].*)?$")
-DOC_FILE = re.compile(r"(?i)(readme|changelog|changes|news|authors|contributing)([-._].*)?$")
 
 
 def _plain(rel: str) -> bool:
@@ -71,11 +68,8 @@ class Heading:
 
     @classmethod
     def of_member(cls, m: Manifest) -> "Heading":
-        # words with a '%' are left out: RPM sets %{summary} from each
-        # Summary as parsed, and expands it again where it is used
-        text = " ".join(w for w in (m.description or "").split() if "%" not in w)
-        return cls(one_line(summary_mod.summary(text, m.name)), spdx(m.license) if m.license else None,
-                   f"cargo-{m.name}")
+        return cls(one_line(summary_mod.summary(summary_words(m.description), m.name)),
+                   spdx(m.license) if m.license else None, f"cargo-{m.name}")
 
 
 def devel_part(plan: Plan, sub: Subpackage, registry: str, files: Sequence[str], heading: Heading = Heading()) -> str:

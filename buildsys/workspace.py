@@ -38,11 +38,7 @@ RECORD = "workspace.json"
 # Member directories reach shell commands (cargo install --path DIR).
 _DIR_NAME = re.compile(r"[A-Za-z0-9._+][A-Za-z0-9._+-]*")
 NORMALIZED = "Cargo.normalized.toml"
-_DEP_TABLES = ("dependencies", "build-dependencies", "build_dependencies", "dev-dependencies", "dev_dependencies")
-_DEV_TABLES = ("dev-dependencies", "dev_dependencies")
 _GIT_KEYS = ("git", "branch", "tag", "rev")
-# Top-level files of a crate that RPM tools treat as license texts.
-_LICENSE_NAMES = ("licen", "copying", "copyright", "notice", "unlicense")
 
 
 @dataclass(frozen=True)
@@ -66,9 +62,19 @@ def is_root(srcdir: Path) -> bool:
     return (srcdir / prepare_mod.STATE / RECORD).is_file()
 
 
-def declares_workspace(srcdir: Path) -> bool:
-    _, data = read_toml(srcdir / "Cargo.toml")
-    return isinstance(data.get("workspace"), dict)
+def is_source(root: Path) -> bool:
+    """Whether ``root`` holds a workspace: a [workspace] with members
+    besides the root package (a crate may say [workspace] only to stand
+    alone)."""
+    _, data = read_toml(root / "Cargo.toml")
+    return isinstance(data.get("workspace"), dict) and discover(root, data) != ["."]
+
+
+def _workspace_table(data: Mapping[str, Any], root_file: Path) -> Mapping[str, Any]:
+    workspace = data.get("workspace")
+    if not isinstance(workspace, dict):
+        raise BuildsysError("BuildOption --workspace, but this Cargo.toml has no [workspace] table", str(root_file))
+    return workspace
 
 
 def _string_list(value: Any, what: str, where: str) -> List[str]:
@@ -101,9 +107,9 @@ def _path_dependencies(data: Mapping[str, Any], workspace: Mapping[str, Any]) ->
     tables = [data] + [t for t in (data.get("target") or {}).values() if isinstance(t, dict)]
     shared = workspace.get("dependencies") or {}
     for table in tables:
-        for name in _DEP_TABLES:
+        for name in manifest_mod.DEP_TABLES:
             for key, spec in (table.get(name) or {}).items():
-                if isinstance(spec, dict) and spec.get("workspace") is True:
+                if manifest_mod.inherits(spec):
                     base = shared.get(key)
                     if isinstance(base, dict) and isinstance(base.get("path"), str):
                         found.append((base["path"], True))
@@ -203,7 +209,7 @@ def _publishable(package: Mapping[str, Any]) -> bool:
 
 def _version_of(package: Mapping[str, Any], workspace: Mapping[str, Any]) -> str:
     version = package.get("version", "0.0.0")
-    if isinstance(version, dict) and version.get("workspace") is True:
+    if manifest_mod.inherits(version):
         version = (workspace.get("package") or {}).get("version")
     return version if isinstance(version, str) else "0.0.0"
 
@@ -269,9 +275,9 @@ def normalize(data: Mapping[str, Any], rel: str, root: Path, workspace: Mapping[
 
     def tables(holder: Mapping[str, Any]) -> Dict[str, Any]:
         result = dict(holder)
-        for name in _DEP_TABLES:
+        for name in manifest_mod.DEP_TABLES:
             if isinstance(holder.get(name), dict):
-                kept = {key: dependency(key, spec, name in _DEV_TABLES) for key, spec in holder[name].items()}
+                kept = {key: dependency(key, spec, name in manifest_mod.DEV_TABLES) for key, spec in holder[name].items()}
                 result[name] = {key: spec for key, spec in kept.items() if spec is not None}
         return result
 
@@ -281,12 +287,9 @@ def normalize(data: Mapping[str, Any], rel: str, root: Path, workspace: Mapping[
     return out, extra
 
 
-def _has_license_file(member_dir: Path) -> bool:
-    return any(p.is_file() and p.name.lower().startswith(_LICENSE_NAMES) for p in member_dir.iterdir())
-
-
-def _root_license_files(root: Path) -> List[str]:
-    return sorted(p.name for p in root.iterdir() if p.is_file() and p.name.lower().startswith(_LICENSE_NAMES))
+def _license_files(directory: Path) -> List[str]:
+    """Its top-level files that %files would list as %license."""
+    return sorted(p.name for p in directory.iterdir() if p.is_file() and prepare_mod.LICENSE_FILE.match(p.name))
 
 
 def prepare(root: Path, registry: str, vendor: Optional[Path] = None,
@@ -298,9 +301,7 @@ def prepare(root: Path, registry: str, vendor: Optional[Path] = None,
     root_file = root / "Cargo.toml"
     saved = prepare_mod.pristine_manifest(root)
     _, data = read_toml(saved if saved.exists() else root_file)
-    workspace = data.get("workspace")
-    if not isinstance(workspace, dict):
-        raise BuildsysError("BuildOption --workspace, but this Cargo.toml has no [workspace] table", str(root_file))
+    workspace = _workspace_table(data, root_file)
     first = not (state / RECORD).exists()
     if first:
         rels = discover(root, data)
@@ -310,15 +311,13 @@ def prepare(root: Path, registry: str, vendor: Optional[Path] = None,
     members = _names(root, rels, workspace, saved=not first)
 
     removed: List[str] = []
-    normalized: Dict[str, Tuple[Dict[str, Any], Dict[str, str]]] = {}
     for rel in rels:
         member_dir = root / rel
         where = str(member_dir / "Cargo.toml")
         if first:
-            # the member's own manifest, before any file is recorded
-            _, own = read_toml(member_dir / "Cargo.toml")
-            normalized[rel] = normalize(own, rel, root, workspace, members, where)
-            _add_files(root, member_dir, rel, own, workspace, normalized[rel][1])
+            # the files it names from outside, copied in before any file is recorded
+            _, outside = normalize(read_toml(member_dir / "Cargo.toml")[1], rel, root, workspace, members, where)
+            _add_files(root, member_dir, rel, outside)
         gone = prepare_mod.linux_manifest(member_dir, nested_packages=False)
         removed += [f"{members[rel][0]}: {table}" for table in gone]
         _, linux = read_toml(member_dir / "Cargo.toml")
@@ -351,13 +350,13 @@ def _names(root: Path, rels: Sequence[str], workspace: Mapping[str, Any], saved:
             raise BuildsysError("a workspace member needs [package] with a name", str(root / rel / "Cargo.toml"))
         members[rel] = (package["name"], _version_of(package, workspace))
     names = [n for n, _ in members.values()]
-    for name in sorted({n for n in names if names.count(n) > 1}):
-        raise BuildsysError(f"two workspace members are both named {name!r}", str(root / "Cargo.toml"))
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise BuildsysError(f"two workspace members are both named {twice[0]!r}", str(root / "Cargo.toml"))
     return members
 
 
-def _add_files(root: Path, member_dir: Path, rel: str, data: Mapping[str, Any],
-               workspace: Mapping[str, Any], extra: Mapping[str, str]) -> None:
+def _add_files(root: Path, member_dir: Path, rel: str, extra: Mapping[str, str]) -> None:
     """Copy into the member what ``cargo package`` would bring from outside
     it (a ``license-file`` or ``readme`` up the tree), and the root's license
     texts into a library member that has none: its -devel package must
@@ -370,14 +369,14 @@ def _add_files(root: Path, member_dir: Path, rel: str, data: Mapping[str, Any],
     # (members often link the root's license texts); installed as links,
     # they would dangle in the registry
     real_root = root.resolve()
-    for rel in prepare_mod.walk_sources(member_dir, nested_packages=False):
-        link = member_dir / rel
+    for name in prepare_mod.walk_sources(member_dir, nested_packages=False):
+        link = member_dir / name
         if link.is_symlink() and link.is_file() and link.resolve().is_relative_to(real_root):
             text = link.read_bytes()
             link.unlink()
             link.write_bytes(text)
-    if rel != "." and not _has_license_file(member_dir):
-        for name in _root_license_files(root):
+    if rel != "." and not _license_files(member_dir):
+        for name in _license_files(root):
             shutil.copyfile(root / name, member_dir / name)
 
 
@@ -406,9 +405,7 @@ def members(root: Path) -> List[Member]:
         return _check_packaged(out)
     root_file = root / "Cargo.toml"
     _, top = read_toml(root_file)
-    workspace = top.get("workspace")
-    if not isinstance(workspace, dict):
-        raise BuildsysError("BuildOption --workspace, but this Cargo.toml has no [workspace] table", str(root_file))
+    workspace = _workspace_table(top, root_file)
     names = _names(root, discover(root, top), workspace, saved=False)
     for rel in names:
         where = str(root / rel / "Cargo.toml")
