@@ -20,7 +20,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from buildsys import specparts
+from buildsys import project, specparts
 
 REGISTRY = "/usr/share/cargo/registry"
 
@@ -34,7 +34,7 @@ def _peak_rss_kib() -> int:
 
 
 def generate(crate: Path) -> Dict[str, str]:
-    return specparts.for_crate(crate, REGISTRY)
+    return specparts.for_project(project.load(str(crate)), REGISTRY)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -128,7 +128,7 @@ def table(points: List[Point], reps: int) -> Table:
     ]
     notes = [
         f"Median of {reps} fresh processes per size (`python -m benchmarks.probe`), sizes interleaved in each round.",
-        "generation: `specparts.for_crate` on a prepared crate (manifest, plan, every subpackage's "
+        "generation: `specparts.for_project` on a prepared crate (manifest, plan, every subpackage's "
         "Provides and Requires, the specparts text), timed inside the process, imports excluded.",
         "process: wall time of the whole process (interpreter start-up, imports, generation), as `buildsys specparts` costs a build.",
         "peak RSS: `VmHWM` (peak resident size) of that process; before: the same once the imports were done, "

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
-from buildsys import manifest, plan, specparts
+from buildsys import manifest, plan, project, specparts
 from benchmarks import fedora
 from benchmarks.realcrates import REGISTRY, Crate, most_features, prepared_copy
 from benchmarks.runner import run, tool
@@ -73,7 +73,7 @@ def _ours(copy: Path) -> Tuple[float, float]:
 
 def _ours_in_process(copy: Path) -> float:
     start = time.perf_counter()
-    specparts.for_crate(copy, REGISTRY)
+    specparts.for_project(project.load(str(copy)), REGISTRY)
     return time.perf_counter() - start
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from buildsys import manifest, plan, prepare, specparts
+from buildsys import manifest, plan, record
+from buildsys.files import licenses_and_docs
 from benchmarks import cargo2rpm_root, specs
 from benchmarks.realcrates import by_name, prepared_copy
 from benchmarks.stats import median
@@ -63,7 +64,7 @@ def measure(dirname: str, reps: int) -> Tuple[Variant, Variant, str]:
     try:
         copy, _ = prepared_copy(crate, work)
         p = plan.plan(manifest.load(str(copy)))
-        licenses, docs = specparts.license_and_doc_files(p, prepare.source_files(copy))
+        licenses, docs = licenses_and_docs(record.source_files(copy), p.manifest.license_file)
         license_ = p.manifest.license or "MIT"
         summary = f"Debian's {crate.name} crate"
         texts = {

@@ -4,28 +4,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence
 
-from buildsys import manifest as manifest_mod
-from buildsys import migrate as migrate_mod
-from buildsys import plan as plan_mod
-from buildsys import prepare as prepare_mod
-from buildsys import mode as mode_mod
-from buildsys import newspec as newspec_mod
-from buildsys import registry as registry_mod
-from buildsys import sections as sections_mod
-from buildsys import specparts as specparts_mod
-from buildsys import vendor as vendor_mod
-from buildsys import workspace as workspace_mod
 from buildsys.errors import BuildsysError
 from buildsys.features import Selection
-from buildsys.rpmdeps import rpm2semver, semver2rpm
-from buildsys.semver import Version
-from buildsys.summary import summary
+
+if TYPE_CHECKING:
+    from buildsys.model import Manifest
+    from buildsys.project import Project
 
 # Printed on stdout when an RPM dependency generator fails: not a valid
 # dependency, so the build cannot quietly go on without the real ones, even
@@ -114,10 +103,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace) -> manifest_mod.Manifest:
+def _path(args: argparse.Namespace) -> str:
     if not args.path:
         raise BuildsysError(f"'{args.action}' needs -p/--path")
-    return manifest_mod.load(args.path)
+    return str(args.path)
+
+
+def _load(args: argparse.Namespace) -> "Manifest":
+    """The one crate at PATH (cargo2rpm's per-crate actions)."""
+    from buildsys import manifest
+
+    return manifest.load(_path(args))
+
+
+def _project(args: argparse.Namespace, workspace: bool = False) -> "Project":
+    """The project at PATH, as %cargo_prep recorded it or as it is."""
+    from buildsys import project
+
+    return project.load(_path(args), workspace)
 
 
 def _generator_paths(args: argparse.Namespace) -> List[str]:
@@ -129,8 +132,10 @@ def _generator_paths(args: argparse.Namespace) -> List[str]:
 
 
 def _feature(args: argparse.Namespace) -> Optional[str]:
+    from buildsys import plan
+
     if args.subpackage and args.feature is not None:
-        return plan_mod.feature_from_subpackage(args.feature)
+        return plan.feature_from_subpackage(args.feature)
     return args.feature
 
 
@@ -140,36 +145,35 @@ def _out(lines: Sequence[str]) -> None:
 
 
 def act_provides(args: argparse.Namespace) -> None:
+    from buildsys import manifest, plan
+
     for path in _generator_paths(args):
-        print(plan_mod.provides(manifest_mod.load(path), _feature(args)))
+        print(plan.provides(manifest.load(path), _feature(args)))
 
 
 def act_requires(args: argparse.Namespace) -> None:
+    from buildsys import manifest, plan
+
     for path in _generator_paths(args):
-        _out(plan_mod.requires(manifest_mod.load(path), _feature(args)))
-
-
-def _members(args: argparse.Namespace) -> Optional[List[workspace_mod.Member]]:
-    """The members, when PATH is a workspace root that %cargo_prep -w prepared."""
-    if args.path and (getattr(args, "workspace", False) or workspace_mod.is_root(_crate_dir(args))):
-        return workspace_mod.members(_crate_dir(args))
-    return None
+        _out(plan.requires(manifest.load(path), _feature(args)))
 
 
 def act_buildrequires(args: argparse.Namespace) -> None:
-    members = _members(args)
-    if members is not None:
-        _out(workspace_mod.buildrequires(members, _selection(args), args.with_check, args.vendored))
-        return
-    _out(plan_mod.buildrequires(_load(args), _selection(args), args.with_check, args.vendored))
+    from buildsys import plan
+
+    project = _project(args, args.workspace)
+    vendored = args.vendored or project.options.vendor is not None
+    _out(plan.project_buildrequires(project, _selection(args), args.with_check, vendored))
 
 
 def act_features(args: argparse.Namespace) -> None:
+    from buildsys import plan
+
     m = _load(args)
     skip = {s for s in args.skip.split(",") if s}
     if "default" in skip:
         raise BuildsysError("the 'default' feature cannot be skipped", m.path)
-    names = plan_mod.feature_names(m)
+    names = plan.feature_names(m)
     unknown = sorted(skip - set(names))
     if unknown:
         raise BuildsysError(f"cannot skip unknown features: {', '.join(unknown)}", m.path)
@@ -177,10 +181,9 @@ def act_features(args: argparse.Namespace) -> None:
 
 
 def _bin_paths(args: argparse.Namespace) -> List[str]:
-    members = _members(args)
-    if members is not None:
-        return [path for path, _ in workspace_mod.binaries(members, _selection(args))]
-    return ["."] if plan_mod.binaries(_load(args), _selection(args)) else []
+    from buildsys import plan
+
+    return [path for path, _ in plan.project_binaries(_project(args), _selection(args))]
 
 
 def act_is_bin(args: argparse.Namespace) -> None:
@@ -191,8 +194,12 @@ def act_bin_paths(args: argparse.Namespace) -> None:
     _out(_bin_paths(args))
 
 
-def metadata_document(m: manifest_mod.Manifest, selection: Selection) -> Dict[str, object]:
+def metadata_document(m: "Manifest", selection: Selection) -> Dict[str, object]:
+    from buildsys import plan as plan_mod
+    from buildsys.summary import summary
+
     p = plan_mod.plan(m)
+    binaries = plan_mod.binaries(m, selection)
     return {
         "name": m.name,
         "version": str(m.version),
@@ -204,8 +211,8 @@ def metadata_document(m: manifest_mod.Manifest, selection: Selection) -> Dict[st
         "edition": m.edition,
         "rust_version": m.rust_version,
         "is_lib": m.is_lib,
-        "is_bin": bool(plan_mod.binaries(m, selection)),
-        "binaries": list(plan_mod.binaries(m, selection)),
+        "is_bin": bool(binaries),
+        "binaries": list(binaries),
         "features": {name: [str(v) for v in values] for name, values in m.features.items()},
         "subpackages": [
             {"name": s.name, "feature": s.feature, "provides": list(s.provides), "requires": list(s.requires)}
@@ -222,6 +229,10 @@ def act_metadata(args: argparse.Namespace) -> None:
     """With -p, one crate's document. Without, Cargo.toml paths on stdin
     and one document per line (JSON Lines), so that a whole registry costs
     one process; every crate that fails is reported, then the exit is 1."""
+    import json
+
+    from buildsys import manifest
+
     if args.path:
         doc = metadata_document(_load(args), _selection(args))
         print(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
@@ -233,7 +244,7 @@ def act_metadata(args: argparse.Namespace) -> None:
         if not path:
             continue
         try:
-            doc = metadata_document(manifest_mod.load(path), selection)
+            doc = metadata_document(manifest.load(path), selection)
         except BuildsysError as exc:
             failed.append(exc.with_path(path))
             continue
@@ -245,88 +256,72 @@ def act_metadata(args: argparse.Namespace) -> None:
 
 
 def act_packages(args: argparse.Namespace) -> None:
-    p = plan_mod.plan(_load(args))
-    for sub in p.subpackages:
-        print(sub.name)
-        _out([f"  Provides: {line}" for line in sub.provides] + [f"  Requires: {line}" for line in sub.requires])
+    from buildsys import plan
 
-
-def _crate_dir(args: argparse.Namespace) -> Path:
-    if not args.path:
-        raise BuildsysError(f"'{args.action}' needs -p/--path")
-    path = Path(args.path)
-    return path.parent if path.name == "Cargo.toml" else path
+    for member_plan in plan.packages(_project(args)):
+        for sub in member_plan.plan.subpackages:
+            print(sub.name)
+            _out([f"  Provides: {line}" for line in sub.provides] + [f"  Requires: {line}" for line in sub.requires])
 
 
 def act_prepare(args: argparse.Namespace) -> None:
-    srcdir = _crate_dir(args)
+    from buildsys import prepare, project
+    from buildsys.record import Options
+
+    if (args.crate is None) != (args.rpm_version is None):
+        raise BuildsysError("--crate and --rpm-version go together")
     vendor = Path(args.vendor) if args.vendor else None
-    if args.crate is not None or args.rpm_version is not None:
-        if args.crate is None or args.rpm_version is None:
-            raise BuildsysError("--crate and --rpm-version go together")
-        if not args.workspace:
-            prepare_mod.check_spec_names_the_crate(srcdir, args.crate, args.rpm_version)
-    if args.workspace:
-        removed = workspace_mod.prepare(srcdir, args.registry, vendor, args.crate, args.rpm_version)
-    else:
-        removed = prepare_mod.prepare(srcdir, args.registry, vendor)
+    removed = prepare.prepare(project.root_of(_path(args)), args.registry, Options(workspace=args.workspace), vendor,
+                              args.crate, args.rpm_version)
     for table in removed:
         print(f"buildsys: not building against [target.{table}] dependencies (never on Linux)")
 
 
 def act_install(args: argparse.Namespace) -> None:
-    srcdir = _crate_dir(args)
-    members = _members(args)
-    if members is not None:
-        for member in members:
-            if member.packaged:
-                registry_mod.install_sources(srcdir / member.path, Path(args.destdir), args.registry, member.manifest,
-                                             workspace_mod.normalized_text(member, srcdir))
-        return
-    m = manifest_mod.load(str(srcdir))
-    if m.is_lib:
-        registry_mod.install_sources(srcdir, Path(args.destdir), args.registry, m)
+    from buildsys import registry
+
+    registry.install(_project(args), Path(args.destdir), args.registry)
 
 
 def act_specparts(args: argparse.Namespace) -> None:
-    srcdir = _crate_dir(args)
-    parts = specparts_mod.for_crate(srcdir, args.registry)
+    from buildsys import specparts
+
+    parts = specparts.for_project(_project(args), args.registry)
     if args.stdout:
         for name in sorted(parts):
             print(f"# {name}\n{parts[name]}")
         return
-    for path in specparts_mod.write(specparts_mod.specparts_dir(args.dir), parts):
+    for path in specparts.write(specparts.specparts_dir(args.dir), parts):
         print(f"buildsys: wrote {path}")
 
 
 def act_sections(args: argparse.Namespace) -> None:
+    from buildsys import project, sections
+
     if args.check is not None:
-        sections_mod.check(_crate_dir(args), Path(args.archive), args.registry, args.check)
+        sections.check(project.root_of(_path(args)), Path(args.archive), args.registry, args.check)
         return
-    text = sections_mod.from_archive(Path(args.archive), args.registry, args.workspace)
+    text = sections.from_archive(Path(args.archive), args.registry, args.workspace)
     if args.digest:
-        print(sections_mod.digest(text))
+        print(sections.digest(text))
     sys.stdout.write(text)
 
 
 def act_new(args: argparse.Namespace) -> None:
+    from buildsys import newspec
+
     carried = None
     if args.from_rust2rpm:
+        from buildsys import migrate
+
         try:
             old = Path(args.from_rust2rpm).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise BuildsysError(f"cannot read the spec: {exc}", args.from_rust2rpm) from None
-        carried = migrate_mod.read(old, args.from_rust2rpm)
+        carried = migrate.read(old, args.from_rust2rpm)
         for warning in carried.warnings:
             print(f"buildsys: warning: {args.from_rust2rpm}: {warning}", file=sys.stderr)
-    with newspec_mod.workspace_copy(Path(args.crate)) as root:
-        if root is not None:
-            if carried is not None or args.vendored:
-                raise BuildsysError("a workspace spec is written without --vendored and --from-rust2rpm", args.crate)
-            text = newspec_mod.render_workspace(root, args.crate)
-        else:
-            m, files = newspec_mod.read_crate(Path(args.crate))
-            text = newspec_mod.render(m, files, vendored=args.vendored, carried=carried)
+    text = newspec.spec_for(Path(args.crate), args.vendored, carried)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
@@ -334,21 +329,40 @@ def act_new(args: argparse.Namespace) -> None:
 
 
 def act_vendor_manifest(args: argparse.Namespace) -> None:
-    _out([f"{name} {version}" for name, version in vendor_mod.manifest(sys.stdin)])
+    from buildsys import vendor
+
+    _out([f"{name} {version}" for name, version in vendor.manifest(sys.stdin)])
 
 
 def act_vendor_provides(args: argparse.Namespace) -> None:
     """RPM's generator protocol: the matching files' paths on stdin."""
+    from buildsys import vendor
+
     for path in sorted({line.rstrip("\n") for line in sys.stdin if line.strip()}):
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise BuildsysError(f"cannot read: {exc.strerror}", path) from None
-        _out(vendor_mod.provides(text, path))
+        _out(vendor.provides(text, path))
 
 
 def act_mode(args: argparse.Namespace) -> None:
-    print(mode_mod.select(args.rpm_version or mode_mod.installed_rpm_version(), args.force))
+    from buildsys import mode
+
+    print(mode.select(args.rpm_version or mode.installed_rpm_version(), args.force))
+
+
+def _semver2rpm(args: argparse.Namespace) -> None:
+    from buildsys.rpmdeps import semver2rpm
+    from buildsys.semver import Version
+
+    print(semver2rpm(Version.parse(args.version)))
+
+
+def _rpm2semver(args: argparse.Namespace) -> None:
+    from buildsys.rpmdeps import rpm2semver
+
+    print(rpm2semver(args.version))
 
 
 ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
@@ -361,8 +375,8 @@ ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "is-lib": lambda a: sys.stdout.write("1" if _load(a).is_lib else "0"),
     "is-bin": act_is_bin,
     "bin-paths": act_bin_paths,
-    "semver2rpm": lambda a: print(semver2rpm(Version.parse(a.version))),
-    "rpm2semver": lambda a: print(rpm2semver(a.version)),
+    "semver2rpm": _semver2rpm,
+    "rpm2semver": _rpm2semver,
     "metadata": act_metadata,
     "packages": act_packages,
     "prepare": act_prepare,
@@ -386,6 +400,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     generator = (args.action in ("provides", "requires") and not args.path) or args.action == "vendor-provides"
     try:
         ACTIONS[args.action](args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader stopped reading (buildsys packages | head): not an
+        # error of ours; say nothing more, and exit as a shell reports SIGPIPE
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except BuildsysError as exc:
         if generator:
             print(GENERATOR_POISON)
@@ -398,5 +418,4 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(GENERATOR_POISON)
         print(f"buildsys: internal error: {type(exc).__name__}: {exc} (set BUILDSYS_DEBUG=1 for a traceback)", file=sys.stderr)
         return 70
-    sys.stdout.flush()
     return 0

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Mapping, Set, Tuple
 
 from buildsys.errors import BuildsysError
-from buildsys.manifest import FeatureValue, Manifest
+from buildsys.model import FeatureValue, Manifest
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """The dependency plan: every subpackage a crate yields, with its Provides
-and Requires, and the BuildRequires of a build; all computed from one
-:class:`~buildsys.manifest.Manifest`.
+and Requires, and the BuildRequires of a build; computed from one
+:class:`~buildsys.model.Manifest`, and for a whole
+:class:`~buildsys.project.Project` (every member; features unified across
+members as cargo unifies them).
 
 The rules are Fedora's (those cargo2rpm applies), with three deliberate
 improvements: dependencies that only matter on other operating systems are
@@ -15,7 +17,8 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from buildsys.errors import BuildsysError
 from buildsys.features import Activation, Selection, check_feature, resolve
-from buildsys.manifest import Dependency, Manifest
+from buildsys.model import Dependency, Manifest
+from buildsys.project import Member, Project
 from buildsys.rpmdeps import exact_dependency, range_dependency, semver2rpm
 
 # The oldest Rust that understands an edition, for crates without rust-version.
@@ -116,19 +119,22 @@ def msrv(manifest: Manifest) -> Optional[str]:
 
 def buildrequires(
     manifest: Manifest, selection: Selection, with_check: bool = False, vendored: bool = False,
-    local: FrozenSet[str] = frozenset(),
 ) -> Tuple[str, ...]:
     """What ``cargo build`` (and ``cargo test`` with ``with_check``) needs
     for ``selection``, offline: the full closure over enabled features.
-    ``vendored``: the crates come with the sources, only rust is needed.
-    ``local``: crates the source brings itself (other workspace members)."""
-    act = resolve(manifest, selection)  # also refuses an unknown feature, vendored or not
-    brs: Set[str] = set()
+    ``vendored``: the crates come with the sources, only rust is needed."""
+    brs = set(_crate_buildrequires(manifest, selection, with_check, frozenset()))  # refuses an unknown feature
     version = msrv(manifest)
-    if version:
-        brs.add(f"rust >= {version}")
-    if vendored:
-        return tuple(sorted(brs))
+    rust = {f"rust >= {version}"} if version else set()
+    return tuple(sorted(rust if vendored else brs | rust))
+
+
+def _crate_buildrequires(manifest: Manifest, selection: Selection, with_check: bool,
+                         local: FrozenSet[str]) -> Set[str]:
+    """The crate() BuildRequires; ``local``: crates the source brings
+    itself (other workspace members)."""
+    act = resolve(manifest, selection)
+    brs: Set[str] = set()
     active = [
         d
         for d in manifest.dependencies
@@ -148,7 +154,7 @@ def buildrequires(
         if dep.range is not None:
             brs |= _entry_deps(dep, defaults[dep.key], features[dep.key])
     brs |= _weak_workaround(manifest, act, active, defaults, features, local)
-    return tuple(sorted(brs))
+    return brs
 
 
 def _weak_workaround(
@@ -170,6 +176,97 @@ def _weak_workaround(
             default = defaults.get(key, False) or dep.default_features
             brs |= _entry_deps(dep, default, features.get(key, set()) | weak | set(dep.features))
     return brs
+
+
+def _version_key(version: str) -> Tuple[int, ...]:
+    return tuple(int(x) for x in version.split("."))
+
+
+def project_msrv(project: Project) -> Optional[str]:
+    """One toolchain builds every member: the newest rust any member needs."""
+    versions = [v for v in (msrv(m.manifest) for m in project.members) if v]
+    return max(versions, key=_version_key) if versions else None
+
+
+def selections(project: Project, selection: Selection, with_check: bool) -> Dict[str, Selection]:
+    """What cargo enables in each member when it builds the whole project
+    with ``selection``: the selection itself, plus every feature that
+    members ask of each other (cargo unifies them), to a fixed point."""
+    if selection.features and project.is_workspace:
+        raise BuildsysError("with --workspace, select features with -a or -n; -f (FEATURE or MEMBER/FEATURE) "
+                            "is not supported")
+    by_name = {m.name: m for m in project.members}
+    chosen = {m.name: selection for m in project.members}
+    changed = True
+    while changed:
+        changed = False
+        for m in project.members:
+            act = resolve(m.manifest, chosen[m.name])
+            for dep in m.manifest.dependencies:
+                # a crate's dependency on its own name is another version, from the registry
+                if dep.name not in by_name or dep.name == m.name or not dep.on_linux or (
+                        dep.kind == "dev" and not with_check):
+                    continue
+                if dep.optional and dep.key not in act.optional:
+                    continue
+                wanted = set(dep.features) | set(act.dep_features.get(dep.key, ())) | set(act.weak.get(dep.key, ()))
+                default = dep.default_features or "default" in wanted
+                old = chosen[dep.name]
+                new = Selection(
+                    old.all_features,
+                    old.no_default_features and not default,
+                    tuple(sorted(set(old.features) | (wanted - {"default"}))),
+                )
+                if new != old:
+                    chosen[dep.name], changed = new, True
+    return chosen
+
+
+def project_buildrequires(project: Project, selection: Selection, with_check: bool = False,
+                          vendored: bool = False) -> Tuple[str, ...]:
+    """The union over members; the members themselves come from the source."""
+    local = frozenset(m.name for m in project.members)
+    chosen = selections(project, selection, with_check)
+    brs: Set[str] = set()
+    for m in project.members:
+        # refuses an unknown feature, vendored or not
+        brs |= _crate_buildrequires(m.manifest, chosen[m.name], with_check, local - {m.name})
+    version = project_msrv(project)
+    rust = {f"rust >= {version}"} if version else set()
+    return tuple(sorted(rust if vendored else brs | rust))
+
+
+def project_binaries(project: Project, selection: Selection) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    """(member path, binaries) for each member that builds any; an error
+    if two members build binaries of one name (one would overwrite the
+    other in %{_bindir})."""
+    chosen = selections(project, selection, with_check=False)
+    out = []
+    seen: Dict[str, str] = {}
+    for m in project.members:
+        bins = binaries(m.manifest, chosen[m.name])
+        for b in bins:
+            if b in seen:
+                raise BuildsysError(f"members {seen[b]} and {m.name} both build a binary named {b!r}", m.manifest.path)
+            seen[b] = m.name
+        if bins:
+            out.append((m.path, bins))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class MemberPlan:
+    """The packages of one packaged member. ``own``: they are the spec's own
+    crate's, headed by the spec's Summary and License; in a workspace each
+    member's packages say their own."""
+
+    member: Member
+    plan: Plan
+    own: bool
+
+
+def packages(project: Project) -> Tuple[MemberPlan, ...]:
+    return tuple(MemberPlan(m, plan(m.manifest), not project.is_workspace) for m in project.packaged)
 
 
 def plan(manifest: Manifest) -> Plan:

@@ -1,156 +1,106 @@
-"""``%cargo_prep``: make an unpacked crate build offline against the RPM
-crate registry.
+"""``%cargo_prep``: make an unpacked crate, or every member of a workspace,
+build offline against the RPM crate registry, and record what later steps
+read (buildsys.record).
 
-Cargo resolves a lock file over every dependency a manifest names, on every
-platform, before it builds anything, and so does every crate built later
-against this one from the registry. Crates that only matter on other
-operating systems are never packaged, so their target tables are taken out
-of the manifest that is built and installed (Fedora's packagers patch them
-out by hand). The manifest as %prep left it and the list of the crate's
-files are saved in ``.buildsys/``.
+Running it again (a repeated %prep-less conf, a -br round) gives the same
+result: it always starts from the manifests it saved the first time.
 """
 
 from __future__ import annotations
 
-import copy
-import json
-import os
-import re
 import shutil
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
-from buildsys import vendor as vendor_mod
-from buildsys.cfg import target_applies
+from buildsys import cargoconfig, record, tomlwrite, workspace
+from buildsys import manifest as manifest_mod
 from buildsys.errors import BuildsysError
-from buildsys.manifest import load, read_toml, tomllib
-from buildsys.rpmdeps import semver2rpm
-
-STATE = ".buildsys"
-# Never packaged: our own state, cargo's configuration, build output and
-# vendored crates.
-NOT_SOURCES = (STATE, ".cargo", "target", vendor_mod.DIR)
-# Names RPM tooling and rust2rpm treat as license texts and as docs.
-LICENSE_FILE = re.compile(r"(?i)(licen[cs]e|copying|copyright|notice|unlicense)([-._].*)?$")
-DOC_FILE = re.compile(r"(?i)(readme|changelog|changes|news|authors|contributing)([-._].*)?$")
-# Not in a file name RPM packages (tab and newline included, unlike in free text).
-_CONTROL_IN_NAME = re.compile(r"[\x00-\x1f\x7f]")
-
-# Offline builds from a directory source: the RPM registry, or the vendored
-# crates of an application (%cargo_prep -v).
-CARGO_CONFIG = """\
-# Written by buildsys (%cargo_prep): offline builds from {what}.
-[source.crates-io]
-replace-with = "{source}"
-
-[source.{source}]
-directory = "{directory}"
-
-[net]
-offline = true
-
-[term]
-verbose = true
-
-[profile.rpm]
-inherits = "release"
-opt-level = 3
-codegen-units = 1
-debug = 2
-strip = "none"
-"""
+from buildsys.files import license_texts, walk_sources
+from buildsys.linuxonly import without_foreign_targets
+from buildsys.normalize import normalize
+from buildsys.project import check_spec_names_a_member, from_record
+from buildsys.record import MemberEntry, Options, ProjectRecord
+from buildsys.tomlread import read_toml
 
 
-def pristine_manifest(srcdir: Path) -> Path:
-    return srcdir / STATE / "Cargo.toml"
-
-
-def source_files(srcdir: Path) -> List[str]:
-    """The crate's files as %prep left them, recorded by :func:`prepare`.
-    The record is JSON: a crate's file names may hold newlines or bytes that
-    are not UTF-8 (kept as surrogate escapes, as os.walk gives them)."""
-    listing = srcdir / STATE / "files.json"
-    if not listing.exists():
-        raise BuildsysError("no record of the crate's files: %cargo_prep has not run here", str(srcdir))
-    files = json.loads(listing.read_text(encoding="ascii"))
-    for rel in files:
-        parts = rel.split("/")
-        if rel.startswith("/") or any(part in ("", ".", "..") for part in parts):
-            raise BuildsysError(f"the record of the crate's files names {rel!r}, outside the crate", str(listing))
-    return files
-
-
-def walk_sources(srcdir: Path, nested_packages: bool = True) -> List[str]:
-    """Every file of the crate, relative to it. Symbolic links are files here
-    (to a directory too): they are copied as links, never followed.
-    ``nested_packages=False``: leave out directories that hold a Cargo.toml,
-    as ``cargo package`` does (in a workspace, they are other members)."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(srcdir):
-        rel = Path(dirpath).relative_to(srcdir)
-        if rel == Path("."):
-            dirnames[:] = [d for d in dirnames if d not in NOT_SOURCES]
-        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
-        dirnames[:] = sorted(d for d in dirnames if d not in links)
-        if not nested_packages:
-            dirnames[:] = [d for d in dirnames if not os.path.isfile(os.path.join(dirpath, d, "Cargo.toml"))]
-        found.extend(str(rel / f) if rel != Path(".") else f for f in filenames + links)
-        for name in dirnames + filenames + links:
-            _check_name(name if rel == Path(".") else os.path.join(str(rel), name), srcdir)
-    return sorted(found)
-
-
-def _check_name(rel: str, srcdir: Path) -> None:
-    """File names RPM refuses to package (rpmbuild 4.20 stops on both)."""
-    if _CONTROL_IN_NAME.search(rel):
-        raise BuildsysError(f"the crate has a file named {rel!r}: RPM cannot package a name with control characters",
-                            str(srcdir))
-    try:
-        rel.encode("utf-8")
-    except UnicodeEncodeError:
-        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        raise BuildsysError(f"the crate has a file named '{shown}', which is not UTF-8: RPM cannot package it",
-                            str(srcdir)) from None
-
-
-def prepare(srcdir: Path, registry: str, vendor: Optional[Path] = None) -> List[str]:
-    """Set up ``srcdir`` for offline cargo; returns the removed target tables.
-    With ``vendor`` (a ``cargo vendor`` tarball), cargo builds from the
-    crates in it instead of the registry.
-
-    Running it again (a repeated %prep-less conf, a -br round) gives the same
-    result: it always starts from the saved manifest.
-    """
-    removed = linux_manifest(srcdir)
-    if removed:
+def prepare(root: Path, registry: str, options: Options = Options(), vendor: Optional[Path] = None,
+            crate: Optional[str] = None, rpm_version: Optional[str] = None) -> List[str]:
+    """Set up ``root``; returns the target tables taken out (``MEMBER:
+    TABLE`` in a workspace). ``vendor``: a ``cargo vendor`` tarball, whose
+    crates cargo builds from instead of the registry. ``crate`` and
+    ``rpm_version``: what the spec says it builds (%{crate}, %{version})."""
+    first = not record.is_prepared(root)
+    ids, table = _members(root, options, first)
+    removed: List[str] = []
+    entries = []
+    for rel, (name, _) in ids.items():
+        member_dir = root / rel
+        if first and table is not None:
+            # the files it names from outside, copied in before any file is recorded
+            where = str(member_dir / "Cargo.toml")
+            _, outside = normalize(read_toml(member_dir / "Cargo.toml")[1], rel, root, table, ids, where)
+            _add_files(root, member_dir, rel, outside)
+        gone = _linux_manifest(member_dir, nested_packages=table is None)
+        removed += [f"{name}: {t}" for t in gone] if table is not None else gone
+        _, data = read_toml(member_dir / "Cargo.toml")
+        if table is not None:
+            data, _ = normalize(data, rel, root, table, ids, str(member_dir / "Cargo.toml"))
         try:
-            load(str(srcdir))  # a feature may name a dependency that is gone now
+            m = manifest_mod.from_data(data, member_dir / "Cargo.toml", member_dir)
         except BuildsysError as exc:
-            raise without_targets_error(exc, removed) from None
-    write_cargo_config(srcdir, registry, vendor)
+            raise (_without_targets_error(exc, gone) if gone else exc) from None
+        if table is not None:
+            record.write_normalized(member_dir, tomlwrite.dumps(data))
+        if table is not None and m.name != name:
+            raise BuildsysError("the member's name changed in %prep", str(member_dir / "Cargo.toml"))
+        entries.append(MemberEntry(rel, m.name, normalized=table is not None))
+    vendored = None
+    if vendor is not None:
+        from buildsys import vendor as vendor_mod  # tarfile: only vendored builds pay for it
+
+        vendored = vendor_mod.unpack(vendor, root).name
+    record.write_project(root, ProjectRecord(tuple(entries), Options(options.workspace, vendor.name if vendor else None)))
+    if crate is not None:
+        check_spec_names_a_member(from_record(root), crate, rpm_version or "")
+    cargoconfig.write(root, registry, vendored)
     return removed
 
 
-def linux_manifest(srcdir: Path, nested_packages: bool = True) -> List[str]:
-    """The first time: save the manifest and the list of files in
-    ``.buildsys/``. Every time: Cargo.toml is the saved one without the
-    target tables that never hold on Linux, which it returns."""
-    manifest = srcdir / "Cargo.toml"
-    state = srcdir / STATE
-    if not pristine_manifest(srcdir).exists():
+def _members(root: Path, options: Options, first: bool) -> Tuple[Dict[str, Tuple[str, str]], Optional[Mapping]]:
+    """Directory -> (name, version) of the members, and the ``[workspace]``
+    table they inherit from; a single crate is the one member at ``.``,
+    with no table."""
+    if not first:
+        recorded = record.read_project(root)
+        if recorded.options.workspace != options.workspace:
+            raise BuildsysError("%cargo_prep ran here before with other options (-w): start again from %prep",
+                                str(root))
+    if not options.workspace:
+        return {".": ("", "")}, None  # its name is read with the rest of it
+    root_file = root / "Cargo.toml"
+    saved = record.pristine_manifest(root)
+    _, data = read_toml(saved if saved.exists() else root_file)
+    table = workspace.table(data, root_file)
+    rels = workspace.discover(root, data) if first else [e.path for e in recorded.members]
+    return workspace.member_ids(root, rels, table, saved=not first), table
+
+
+def _linux_manifest(member_dir: Path, nested_packages: bool) -> List[str]:
+    """The first time: save the manifest and the list of files. Every time:
+    Cargo.toml is the saved one without the target tables that never hold
+    on Linux, which it returns."""
+    manifest = member_dir / "Cargo.toml"
+    if not record.pristine_manifest(member_dir).exists():
         if not manifest.exists():
-            raise BuildsysError("no Cargo.toml here: is this the unpacked crate?", str(srcdir))
-        files = walk_sources(srcdir, nested_packages)
-        state.mkdir(exist_ok=True)
-        shutil.copyfile(manifest, pristine_manifest(srcdir))
-        (state / "files.json").write_text(json.dumps(files, indent=0), encoding="ascii")
-    text, data = read_toml(pristine_manifest(srcdir))
+            raise BuildsysError("no Cargo.toml here: is this the unpacked crate?", str(member_dir))
+        record.save_pristine(member_dir, walk_sources(member_dir, nested_packages))
+    text, data = read_toml(record.pristine_manifest(member_dir))
     built, removed = without_foreign_targets(text, data, str(manifest))
     manifest.write_text(built, encoding="utf-8")
     return removed
 
 
-def without_targets_error(exc: BuildsysError, removed: List[str]) -> BuildsysError:
+def _without_targets_error(exc: BuildsysError, removed: List[str]) -> BuildsysError:
     return BuildsysError(
         f"{exc.message}, once the dependencies for other operating systems "
         f"({', '.join(removed)}) are taken out; patch the manifest in %prep",
@@ -158,105 +108,29 @@ def without_targets_error(exc: BuildsysError, removed: List[str]) -> BuildsysErr
     )
 
 
-def write_cargo_config(srcdir: Path, registry: str, vendor: Optional[Path]) -> None:
-    if vendor is not None:
-        where = vendor_mod.unpack(vendor, srcdir)
-        config = CARGO_CONFIG.format(what="the vendored crates", source="vendored-sources", directory=where.name)
-    else:
-        config = CARGO_CONFIG.format(what="the RPM registry", source="rpm-registry", directory=registry)
-    (srcdir / ".cargo").mkdir(exist_ok=True)
-    (srcdir / ".cargo" / "config.toml").write_text(config, encoding="utf-8")
+def _add_files(root: Path, member_dir: Path, rel: str, extra: Mapping[str, str]) -> None:
+    """Copy into the member what ``cargo package`` would bring from outside
+    it (a ``license-file`` or ``readme`` up the tree), and the root's license
+    texts into a library member that has none: its -devel package must
+    carry the license it is distributed under."""
+    for name, source in sorted(extra.items()):
+        target = member_dir / name
+        if not target.exists():
+            shutil.copyfile(root / source, target)
+    # cargo package copies what a link inside the workspace points to
+    # (members often link the root's license texts); installed as links,
+    # they would dangle in the registry
+    real_root = root.resolve()
+    for name in walk_sources(member_dir, nested_packages=False):
+        link = member_dir / name
+        if link.is_symlink() and link.is_file() and link.resolve().is_relative_to(real_root):
+            text = link.read_bytes()
+            link.unlink()
+            link.write_bytes(text)
+    if rel != "." and not license_texts(_top_files(member_dir)):
+        for name in license_texts(_top_files(root)):
+            shutil.copyfile(root / name, member_dir / name)
 
 
-def check_spec_names_the_crate(srcdir: Path, crate: str, rpm_version: str) -> None:
-    """The spec's %{crate} and %{version} must be the crate's own: its name
-    and version are what every Provides and the registry path are made of,
-    so a crate archive that says otherwise must not be packaged."""
-    m = load(str(srcdir))
-    if m.name != crate or semver2rpm(m.version) != rpm_version:
-        raise BuildsysError(
-            f"this is crate {m.name!r} version {m.version}, and the spec builds {crate!r} version {rpm_version} "
-            "(%{crate}, %{version}): fix Version, or set %global crate",
-            m.path,
-        )
-
-
-def _key_parts(header: str) -> Optional[List[str]]:
-    """The dotted key of a ``[table]`` header line, or None for anything
-    else. Quoted parts may hold dots and brackets (``'cfg(a.b)'``)."""
-    body = header.strip()
-    if not body.startswith("[") or body.startswith("[["):
-        return None
-    parts: List[str] = []
-    i, n = 1, len(body)
-    while i < n:
-        c = body[i]
-        if c in " \t":
-            i += 1
-        elif c == "'":
-            end = body.find(c, i + 1)
-            if end < 0:
-                return None
-            parts.append(body[i + 1 : end])
-            i = end + 1
-        elif c == '"':
-            # a basic string may hold escaped quotes: "cfg(target_os = \"windows\")"
-            end = i + 1
-            while end < n and body[end] != '"':
-                end += 2 if body[end] == "\\" else 1
-            if end >= n:
-                return None
-            try:
-                parts.append(tomllib.loads("key = " + body[i : end + 1])["key"])
-            except tomllib.TOMLDecodeError:
-                return None
-            i = end + 1
-        elif c in ".":
-            i += 1
-        elif c == "]":
-            return parts
-        else:
-            j = i
-            while j < n and (body[j].isalnum() or body[j] in "-_"):
-                j += 1
-            if j == i:
-                return None
-            parts.append(body[i:j])
-            i = j
-    return None
-
-
-def without_foreign_targets(text: str, data: Dict[str, Any], where: str) -> Tuple[str, List[str]]:
-    """``text`` without the ``[target.X...]`` tables whose X never holds on
-    Linux. The edit is textual, so comments and layout survive; the result is
-    parsed again and must equal the original minus exactly those tables."""
-    targets = data.get("target", {})
-    foreign = sorted(t for t in targets if not target_applies(t)) if isinstance(targets, dict) else []
-    if not foreign:
-        return text, []
-    kept: List[str] = []
-    dropping = False
-    for line in text.splitlines(keepends=True):
-        if line.lstrip().startswith("["):
-            parts = _key_parts(line)
-            if parts is not None or line.lstrip().startswith("[["):
-                dropping = bool(parts and len(parts) >= 2 and parts[0] == "target" and parts[1] in foreign)
-        if not dropping:
-            kept.append(line)
-    result = "".join(kept)
-    expected = copy.deepcopy(data)
-    for t in foreign:
-        del expected["target"][t]
-    if not expected["target"]:
-        del expected["target"]
-    try:
-        again: Optional[Dict[str, Any]] = tomllib.loads(result)
-    except tomllib.TOMLDecodeError:
-        again = None
-    if again != expected:
-        raise BuildsysError(
-            "cannot take the dependencies for other operating systems out of this manifest "
-            f"({', '.join(foreign)}) without changing anything else; patch them out in %prep",
-            where,
-        )
-    return result, foreign
+def _top_files(directory: Path) -> List[str]:
+    return sorted(p.name for p in directory.iterdir() if p.is_file())

@@ -1,15 +1,14 @@
-"""``%cargo_install`` for libraries: the crate's sources into the RPM crate
-registry, where cargo finds them as a directory source."""
+"""``%cargo_install`` for libraries: the sources of every packaged member
+into the RPM crate registry, where cargo finds them as a directory source."""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
-from typing import Optional
 
-from buildsys.manifest import Manifest
-from buildsys.prepare import pristine_manifest, source_files
+from buildsys import record
+from buildsys.model import Manifest
+from buildsys.project import Member, Project
 
 # cargo insists on a checksum file in a directory source; an empty one means
 # "nothing to verify", which is right for files owned by an RPM package.
@@ -17,25 +16,31 @@ CHECKSUM = '{"files":{},"package":""}'
 
 
 def crate_dir(registry: str, manifest: Manifest) -> str:
-    """Where cargo looks for NAME at VERSION: ``REGISTRY/NAME-VERSION``
-    (SemVer without build metadata, as %{version_no_tilde} gives it)."""
-    return f"{registry.rstrip('/')}/{manifest.name}-{dataclasses.replace(manifest.version, build='')}"
+    """Where cargo looks for NAME at VERSION: ``REGISTRY/NAME-VERSION``."""
+    return f"{registry.rstrip('/')}/{manifest.name}-{manifest.version.without_build}"
 
 
-def install_sources(srcdir: Path, destdir: Path, registry: str, manifest: Manifest,
-                    normalized: Optional[str] = None) -> None:
-    """Copy the crate's files, its manifest as %cargo_prep left it (Linux
-    only, so that crates built against it resolve offline). ``normalized``:
-    the manifest of a workspace member as ``cargo package`` would write it,
-    installed as Cargo.toml, with the member's own as Cargo.toml.orig."""
-    target = Path(str(destdir) + crate_dir(registry, manifest))
+def install(project: Project, destdir: Path, registry: str) -> None:
+    """Nothing for a vendored application: its crates are bundled."""
+    if project.options.vendor is None:
+        for member in project.packaged:
+            _install_member(project.root, member, destdir, registry)
+
+
+def _install_member(root: Path, member: Member, destdir: Path, registry: str) -> None:
+    """Copy the member's files, its manifest as %cargo_prep left it (Linux
+    only, so that crates built against it resolve offline). A workspace
+    member's manifest is the one ``cargo package`` would write, with its
+    own beside it as Cargo.toml.orig."""
+    srcdir = root / member.path
+    target = Path(str(destdir) + crate_dir(registry, member.manifest))
     if target.exists():
         shutil.rmtree(target)  # a repeated %install must not mix two trees
-    for rel in source_files(srcdir):
+    for rel in record.source_files(srcdir):
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(srcdir / rel, dest, follow_symlinks=False)
-    if normalized is not None:
-        shutil.copyfile(pristine_manifest(srcdir), target / "Cargo.toml.orig")
-        (target / "Cargo.toml").write_text(normalized, encoding="utf-8")
+    if member.normalized:
+        shutil.copyfile(record.pristine_manifest(srcdir), target / "Cargo.toml.orig")
+        shutil.copyfile(record.normalized_manifest(srcdir), target / "Cargo.toml")
     (target / ".cargo-checksum.json").write_text(CHECKSUM, encoding="utf-8")

@@ -14,11 +14,10 @@ import sys
 from pathlib import Path
 from typing import Dict
 
-from buildsys import archive as archive_mod
-from buildsys import prepare as prepare_mod
+from buildsys import project as project_mod
 from buildsys import specparts as specparts_mod
-from buildsys import workspace as workspace_mod
 from buildsys.errors import BuildsysError
+from buildsys.record import Options
 
 
 def _join(parts: Dict[str, str]) -> str:
@@ -30,16 +29,12 @@ def digest(text: str) -> str:
 
 
 def from_archive(archive: Path, registry: str, workspace: bool = False) -> str:
-    with archive_mod.unpacked(archive) as crate:
-        if workspace:
-            workspace_mod.prepare(crate, registry)
-        else:
-            prepare_mod.prepare(crate, registry)
-        return _join(specparts_mod.for_crate(crate, registry))
+    with project_mod.from_archive(archive, registry, Options(workspace=workspace)) as project:
+        return _join(specparts_mod.for_project(project, registry))
 
 
 def from_prepared(srcdir: Path, registry: str) -> str:
-    return _join(specparts_mod.for_crate(srcdir, registry))
+    return _join(specparts_mod.for_project(project_mod.from_record(srcdir), registry))
 
 
 def check(srcdir: Path, archive: Path, registry: str, expected: str) -> None:
@@ -50,10 +45,11 @@ def check(srcdir: Path, archive: Path, registry: str, expected: str) -> None:
             "no subpackage sections were expanded when the spec was parsed "
             "(was buildsys installed and the crate archive in SOURCES?); nothing would package the crate"
         )
-    actual = from_prepared(srcdir, registry)
+    project = project_mod.from_record(srcdir)
+    actual = _join(specparts_mod.for_project(project, registry))
     if digest(actual) == expected:
         return
-    parsed = from_archive(archive, registry, workspace_mod.is_root(srcdir))
+    parsed = from_archive(archive, registry, project.is_workspace)
     diff = difflib.unified_diff(
         parsed.splitlines(keepends=True), actual.splitlines(keepends=True),
         f"{archive.name} (parsed into the spec)", "the crate after %prep",

@@ -101,13 +101,15 @@ class Version:
     def __le__(self, other: "Version") -> bool:
         return self.key <= other.key
 
-    def __str__(self) -> str:
+    @property
+    def without_build(self) -> str:
+        """The version without build metadata: the NAME-VERSION of registry
+        directories and crate archives (%{version_no_tilde} gives it)."""
         text = f"{self.major}.{self.minor}.{self.patch}"
-        if self.pre:
-            text += "-" + ".".join(str(p) for p in self.pre)
-        if self.build:
-            text += "+" + self.build
-        return text
+        return text + "-" + ".".join(str(p) for p in self.pre) if self.pre else text
+
+    def __str__(self) -> str:
+        return self.without_build + ("+" + self.build if self.build else "")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The ``-devel`` and ``+FEATURE-devel`` subpackages as RPM specparts text.
 
-Everything comes from the :class:`~buildsys.plan.Plan`; crate text goes
+Everything comes from the plan (buildsys.plan.packages); crate text goes
 through :mod:`buildsys.spectext`. Each package carries its own
 ``BuildArch: noarch`` (RPM 4.19 builds a generated subpackage for the
 machine's arch otherwise) and a ``%files`` list (RPM silently skips a
@@ -12,43 +12,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
 
-from buildsys import manifest as manifest_mod
-from buildsys import plan as plan_mod
-from buildsys import prepare as prepare_mod
-from buildsys import summary as summary_mod
-from buildsys import workspace as workspace_mod
+from buildsys import record
 from buildsys.errors import BuildsysError
-from buildsys.manifest import Manifest
-from buildsys.plan import Plan, Subpackage
-from buildsys.prepare import DOC_FILE, LICENSE_FILE
+from buildsys.files import licenses_and_docs
+from buildsys.model import Manifest
+from buildsys.plan import MemberPlan, Plan, Subpackage
+from buildsys.project import Project
 from buildsys.registry import crate_dir
-from buildsys.spectext import PLAIN_FILE_NAME, escape, one_line, paragraph_lines, spdx, summary_words
+from buildsys.spectext import escape, one_line, paragraph_lines, spdx
+from buildsys.summary import summary
 
 
-
-def _plain(rel: str) -> bool:
-    return all(PLAIN_FILE_NAME.fullmatch(part) for part in rel.split("/"))
-
-
-def license_and_doc_files(plan: Plan, files: Sequence[str]) -> Tuple[List[str], List[str]]:
-    """Top-level license and doc files, plus ``license-file`` wherever it is.
-    Names that would need quoting in %files are left to the directory entry,
-    which owns them anyway."""
-    return top_level_license_and_docs(files, plan.manifest.license_file)
-
-
-def top_level_license_and_docs(files: Sequence[str], declared: Optional[str] = None) -> Tuple[List[str], List[str]]:
-    licenses = {f for f in files if "/" not in f and LICENSE_FILE.match(f)}
-    if declared and os.path.normpath(declared) in set(files):
-        licenses.add(os.path.normpath(declared))
-    docs = {f for f in files if "/" not in f and DOC_FILE.match(f)} - licenses
-    return sorted(f for f in licenses if _plain(f)), sorted(f for f in docs if _plain(f))
-
-
-def _header(sub: Subpackage, summary: str, license_: Optional[str]) -> List[str]:
-    lines = [f"%package -n {sub.name}", f"Summary:        {summary}"]
+def _header(sub: Subpackage, summary_: str, license_: Optional[str]) -> List[str]:
+    lines = [f"%package -n {sub.name}", f"Summary:        {summary_}"]
     lines += [f"License:        {license_}"] if license_ else []
     lines += ["BuildArch:      noarch"]
     lines += [f"Provides:       {escape(p)}" for p in sub.provides]
@@ -67,18 +45,20 @@ class Heading:
     stem: str = "cargo"
 
     @classmethod
-    def of_member(cls, m: Manifest) -> "Heading":
-        return cls(one_line(summary_mod.summary(summary_words(m.description), m.name)),
-                   spdx(m.license) if m.license else None, f"cargo-{m.name}")
+    def of(cls, member_plan: MemberPlan) -> "Heading":
+        if member_plan.own:
+            return cls()
+        m = member_plan.member.manifest
+        return cls(one_line(summary(m.description, m.name)), spdx(m.license) if m.license else None, f"cargo-{m.name}")
 
 
 def devel_part(plan: Plan, sub: Subpackage, registry: str, files: Sequence[str], heading: Heading = Heading()) -> str:
     crate = plan.manifest.name
     where = crate_dir(registry, plan.manifest)
-    licenses, docs = license_and_doc_files(plan, files)
+    licenses, docs = licenses_and_docs(files, plan.manifest.license_file)
     lines = _header(sub, heading.summary, heading.license)
     lines += ["", f"%description -n {sub.name}"]
-    described = paragraph_lines(plan.manifest.description, crate)
+    described = description_lines(plan.manifest)
     if described:
         lines += described + [""]
     lines += [
@@ -91,6 +71,15 @@ def devel_part(plan: Plan, sub: Subpackage, registry: str, files: Sequence[str],
     lines += [f"%doc {where}/{f}" for f in docs]
     lines += [f"{where}/", ""]
     return "\n".join(lines)
+
+
+def description_lines(m: Manifest) -> List[str]:
+    """The crate's description as %description lines; an error naming the
+    manifest where it cannot be one."""
+    try:
+        return paragraph_lines(m.description, m.name)
+    except BuildsysError as exc:
+        raise BuildsysError(f"package.{exc.message[len('the '):]}", m.path) from None
 
 
 def feature_part(plan: Plan, sub: Subpackage, registry: str, heading: Heading = Heading()) -> str:
@@ -125,18 +114,15 @@ def render(plan: Plan, registry: str, files: Sequence[str], heading: Heading = H
     return parts
 
 
-def for_crate(srcdir: Path, registry: str) -> Dict[str, str]:
-    """The specparts of a crate directory that %cargo_prep has prepared:
-    of each packaged member, if it was prepared as a workspace."""
-    if workspace_mod.is_root(srcdir):
-        parts: Dict[str, str] = {}
-        for member in workspace_mod.members(srcdir):
-            if member.packaged:
-                member_dir = srcdir / member.path
-                parts.update(render(plan_mod.plan(member.manifest), registry, prepare_mod.source_files(member_dir),
-                                    Heading.of_member(member.manifest)))
-        return parts
-    return render(plan_mod.plan(manifest_mod.load(str(srcdir))), registry, prepare_mod.source_files(srcdir))
+def for_project(project: Project, registry: str) -> Dict[str, str]:
+    """The specparts of every packaged member of a prepared project."""
+    from buildsys.plan import packages
+
+    parts: Dict[str, str] = {}
+    for member_plan in packages(project):
+        files = record.source_files(project.root / member_plan.member.path)
+        parts.update(render(member_plan.plan, registry, files, Heading.of(member_plan)))
+    return parts
 
 
 def specparts_dir(explicit: Optional[str]) -> Path:

@@ -43,14 +43,6 @@ def one_line(text: str) -> str:
     return escape(" ".join(text.split()))
 
 
-def summary_words(description: Optional[str]) -> str:
-    """The words of a description a Summary may be made of: those without a
-    ``%``. RPM sets %{summary} from a Summary as parsed, one expansion done,
-    and expands it again where a subpackage says ``Summary: %{summary}``, so
-    an escaped ``%%(cmd)`` would run there."""
-    return " ".join(w for w in (description or "").split() if "%" not in w)
-
-
 def spdx(license_: str) -> str:
     """Cargo's license field for a License tag: one line, escaped, and
     cargo's old ``MIT/Apache-2.0`` form written as the OR it means."""

@@ -1,4 +1,5 @@
-"""One-line RPM summaries from free-form crate descriptions."""
+"""One-line RPM summaries from free-form crate descriptions: the one rule
+for every Summary buildsys writes (spec, subpackages, metadata)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,18 @@ MAX_SUMMARY = 79
 
 
 def summary(description: Optional[str], crate: str) -> str:
-    """The description's first sentence, on one line, without a final period."""
-    text = " ".join((description or "").replace("`", "").split())
+    """The description on one line, without a final period (Fedora's
+    rules); past MAX_SUMMARY, its first sentence, or else the words that
+    fit (no "...": rpmlint warns of a Summary that ends with a dot).
+
+    Only words without a ``%``: RPM sets %{summary} from a Summary as
+    parsed, one expansion done, and expands it again where a subpackage
+    says ``Summary: %{summary}``, so even an escaped ``%%(cmd)`` would run
+    there."""
+    text = " ".join(w for w in (description or "").split() if "%" not in w)
     if not text:
-        return f"Rust crate {crate!s}"
-    match = re.search(r"(?<=[.!?])\s", text)
-    if match and match.start() > 0:
-        text = text[: match.start()]
-    text = text.rstrip(".").strip() or f"Rust crate {crate}"
+        return f"Rust crate {crate}"
     if len(text) > MAX_SUMMARY:
-        cut = text[: MAX_SUMMARY - 3]
-        text = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "..."
-    return text[0].upper() + text[1:]
+        first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+        text = first if len(first) <= MAX_SUMMARY else text[:MAX_SUMMARY + 1].rsplit(" ", 1)[0]
+    return text.rstrip(".").rstrip() or f"Rust crate {crate}"

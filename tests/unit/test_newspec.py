@@ -20,7 +20,7 @@ def crate(tmp_path: Path, cargo_toml: str, files=("src/lib.rs",)) -> Path:
 
 
 def spec_of(tmp_path, cargo_toml, files=("src/lib.rs",)):
-    return newspec.render(*newspec.read_crate(crate(tmp_path, cargo_toml, files)))
+    return newspec.spec_for(crate(tmp_path, cargo_toml, files))
 
 
 def test_library_spec_is_noarch_without_files(tmp_path):

@@ -15,15 +15,24 @@ from typing import Dict
 
 import pytest
 
-from buildsys import cli, specparts, workspace
+from buildsys import cli, plan, prepare, project, record, specparts, workspace
 from buildsys.errors import BuildsysError
 from buildsys.features import Selection
-from buildsys.manifest import tomllib
+from buildsys.record import Options
+from buildsys.tomlread import read_toml, tomllib
 from buildsys.tomlwrite import dumps
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "workspace"
 REGISTRY = "/usr/share/cargo/registry"
+
+
+def prepare_workspace(root: Path, **check: str) -> None:
+    prepare.prepare(root, REGISTRY, Options(workspace=True), **check)
+
+
+def workspace_at(root: Path) -> project.Project:
+    return project.load(str(root), workspace_option=True)
 
 
 def tree(root: Path, files: Dict[str, str]) -> Path:
@@ -42,8 +51,8 @@ def normalized(tmp_path: Path, root_toml: str, *members: Dict[str, str], rel: st
     for m in members:
         files.update(m)
     root = tree(tmp_path / "ws", files)
-    workspace.prepare(root, REGISTRY)
-    return tomllib.loads((root / rel / ".buildsys" / workspace.NORMALIZED).read_text())
+    prepare_workspace(root)
+    return tomllib.loads((root / rel / ".buildsys" / record.NORMALIZED).read_text())
 
 
 WS = '[workspace]\nmembers = ["a", "b"]\n'
@@ -98,11 +107,11 @@ def test_files_from_outside_the_member_are_copied_in(tmp_path):
     root = tree(tmp_path / "ws", {"Cargo.toml": SHARED, "README.md": "hello", "LICENSE-MIT": "mit", **member("b"),
                                   "a/Cargo.toml": '[package]\nname = "a"\nversion = "1.0.0"\nreadme.workspace = true\n',
                                   "a/src/lib.rs": ""})
-    workspace.prepare(root, REGISTRY)
+    prepare_workspace(root)
     # the readme it names, and the root's license texts (it has none of its own)
     assert (root / "a" / "README.md").read_text() == "hello"
     assert (root / "a" / "LICENSE-MIT").read_text() == "mit"
-    assert "README.md" in specparts.prepare_mod.source_files(root / "a")
+    assert "README.md" in record.source_files(root / "a")
 
 
 def test_root_package_loses_workspace_patch_and_replace(tmp_path):
@@ -132,7 +141,7 @@ def test_what_cannot_be_normalized_is_one_line_naming_the_member(tmp_path, root_
                                   "a/src/lib.rs": "", **member("b")})
     tree(tmp_path, {"z/Cargo.toml": '[package]\nname = "z"\n'})
     with pytest.raises(BuildsysError) as exc:
-        workspace.prepare(root, REGISTRY)
+        prepare_workspace(root)
     assert exc.value.message == message
     assert exc.value.path == str(root / "a" / "Cargo.toml")
 
@@ -156,7 +165,7 @@ def test_workspace_errors_are_one_line_naming_the_root(tmp_path, root_toml, file
     (tmp_path / "x" / "Cargo.toml").write_text('[package]\nname = "x"\n')
     root = tree(tmp_path / "ws", {"Cargo.toml": root_toml, **files})
     with pytest.raises(BuildsysError) as exc:
-        workspace.prepare(root, REGISTRY)
+        prepare_workspace(root)
     assert exc.value.message == message
     assert exc.value.path == str(root / "Cargo.toml")
 
@@ -168,7 +177,7 @@ def test_members_are_globbed_excluded_and_found_through_path_dependencies(tmp_pa
         "src/main.rs": "", **{f"crates/{k}": v for k, v in {**member("one"), **member("two"), **member("old")}.items()},
         "crates/README": "", **{f"tools/{k}": v for k, v in member("helper").items()},
     })
-    _, data = workspace.read_toml(root / "Cargo.toml")
+    _, data = read_toml(root / "Cargo.toml")
     assert workspace.discover(root, data) == [".", "crates/one", "crates/two", "tools/helper"]
 
 
@@ -176,21 +185,21 @@ def test_unprepared_and_prepared_workspaces_give_the_same_members(tmp_path):
     """Dynamic BuildRequires are generated before %conf prepares the tree."""
     root = tmp_path / "ws"
     shutil.copytree(FIXTURE, root)
-    before = workspace.members(root)
-    workspace.prepare(root, REGISTRY)
-    after = workspace.members(root)
-    assert [(m.path, m.name, m.packaged) for m in before] == [(m.path, m.name, m.packaged) for m in after]
-    assert [m.path for m in after if m.packaged] == ["crates/wsdemo-core", "crates/wsdemo-fmt"]
+    before = workspace_at(root)
+    prepare_workspace(root)
+    after = workspace_at(root)
+    assert [(m.path, m.name, m.packaged) for m in before.members] == [(m.path, m.name, m.packaged) for m in after.members]
+    assert [m.path for m in after.packaged] == ["crates/wsdemo-core", "crates/wsdemo-fmt"]
     # the dependency on winapi (Windows) is in the tree until %conf takes it out
-    assert workspace.buildrequires(before, Selection(), True, False) == workspace.buildrequires(after, Selection(), True, False)
+    assert plan.project_buildrequires(before, Selection(), True, False) == plan.project_buildrequires(after, Selection(), True, False)
 
 
 @pytest.fixture
 def fixture_members(tmp_path):
     root = tmp_path / "ws"
     shutil.copytree(FIXTURE, root)
-    workspace.prepare(root, REGISTRY)
-    return workspace.members(root)
+    prepare_workspace(root)
+    return workspace_at(root)
 
 
 @pytest.mark.parametrize(
@@ -203,11 +212,11 @@ def fixture_members(tmp_path):
     ],
 )
 def test_features_members_ask_of_each_other_are_unified(fixture_members, selection, core):
-    assert workspace.selections(fixture_members, selection, False)["wsdemo-core"] == core
+    assert plan.selections(fixture_members, selection, False)["wsdemo-core"] == core
 
 
 def test_buildrequires_are_the_union_without_the_members(fixture_members):
-    assert workspace.buildrequires(fixture_members, Selection(), False, False) == (
+    assert plan.project_buildrequires(fixture_members, Selection(), False, False) == (
         "(crate(log/default) >= 0.4.0 with crate(log/default) < 0.5.0~)",
         "(crate(serde) >= 1.0.0 with crate(serde) < 2.0.0~)",
         "(crate(serde/derive) >= 1.0.0 with crate(serde/derive) < 2.0.0~)",
@@ -215,12 +224,12 @@ def test_buildrequires_are_the_union_without_the_members(fixture_members):
         # the newest rust a member needs (wsdemo-core's rust-version; 1.56 for edition 2021)
         "rust >= 1.70",
     )
-    assert workspace.buildrequires(fixture_members, Selection(), False, True) == ("rust >= 1.70",)
+    assert plan.project_buildrequires(fixture_members, Selection(), False, True) == ("rust >= 1.70",)
 
 
 def test_feature_lists_are_refused_for_a_workspace(fixture_members):
     with pytest.raises(BuildsysError, match="with --workspace, select features with -a or -n"):
-        workspace.buildrequires(fixture_members, Selection(features=("serde",)), False, False)
+        plan.project_buildrequires(fixture_members, Selection(features=("serde",)), False, False)
 
 
 def test_binaries_of_one_name_in_two_members_are_an_error(tmp_path):
@@ -228,7 +237,7 @@ def test_binaries_of_one_name_in_two_members_are_an_error(tmp_path):
                                   "a/m.rs": "", "b/Cargo.toml": '[package]\nname = "b"\n[[bin]]\nname = "tool"\npath = "m.rs"\n',
                                   "b/m.rs": ""})
     with pytest.raises(BuildsysError, match="members a and b both build a binary named 'tool'"):
-        workspace.binaries(workspace.members(root), Selection())
+        plan.project_binaries(workspace_at(root), Selection())
 
 
 def test_crate_text_of_members_is_escaped_in_specparts(tmp_path):
@@ -237,8 +246,8 @@ def test_crate_text_of_members_is_escaped_in_specparts(tmp_path):
                                   "a/Cargo.toml": '[package]\nname = "a"\nversion = "1.0.0"\nlicense = "MIT/%{x}"\n'
                                                   f'description = {dumps({"d": description})[4:].strip()}\n',
                                   "a/src/lib.rs": ""})
-    workspace.prepare(root, REGISTRY)
-    parts = specparts.for_crate(root, REGISTRY)
+    prepare_workspace(root)
+    parts = specparts.for_project(project.load(str(root)), REGISTRY)
     text = parts["10-cargo-a-devel.specpart"]
     # words with '%' are left out of a Summary: RPM expands %{summary} again
     assert "Summary:        Evil /tmp/canary) text -n evil" in text
@@ -262,7 +271,7 @@ def test_prepare_twice_and_any_hash_seed_give_the_same_bytes(tmp_path):
             assert proc.returncode == 0, proc.stderr
         out = [subprocess.run(run + args, env=env, check=True, capture_output=True, text=True).stdout
                for args in (["specparts", "--stdout", "--registry", REGISTRY], ["buildrequires", "-t"], ["bin-paths"])]
-        out += [(root / m / ".buildsys" / workspace.NORMALIZED).read_text() for m in ("crates/wsdemo-core", "crates/wsdemo-fmt")]
+        out += [(root / m / ".buildsys" / record.NORMALIZED).read_text() for m in ("crates/wsdemo-core", "crates/wsdemo-fmt")]
         outputs.append(out)
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0][2] == "crates/wsdemo-cli\n"
@@ -323,10 +332,10 @@ def test_the_spec_names_a_member_at_its_version(tmp_path, crate, version, messag
     root = tmp_path / "ws"
     shutil.copytree(FIXTURE, root)
     if message is None:
-        workspace.prepare(root, REGISTRY, crate=crate, rpm_version=version)
+        prepare_workspace(root, crate=crate, rpm_version=version)
         return
     with pytest.raises(BuildsysError) as exc:
-        workspace.prepare(root, REGISTRY, crate=crate, rpm_version=version)
+        prepare_workspace(root, crate=crate, rpm_version=version)
     assert (exc.value.message, exc.value.path) == (message, str(root / "Cargo.toml"))
 
 
@@ -349,7 +358,7 @@ def test_the_spec_names_a_member_at_its_version(tmp_path, crate, version, messag
 )
 def test_members_are_found_as_cargo_finds_them(tmp_path, root_toml, files, members):
     root = tree(tmp_path / "ws", {"Cargo.toml": root_toml, **files})
-    _, data = workspace.read_toml(root / "Cargo.toml")
+    _, data = read_toml(root / "Cargo.toml")
     assert workspace.discover(root, data) == members
 
 
@@ -368,10 +377,10 @@ def test_a_packaged_member_cannot_need_an_internal_one(tmp_path, a_extra, b_extr
     if message is None:
         # b has no version: cargo treats it as unpublishable, so a cannot be packaged either
         with pytest.raises(BuildsysError, match="needs b, which is not"):
-            workspace.members(root)
+            workspace_at(root)
         return
     with pytest.raises(BuildsysError) as exc:
-        workspace.members(root)
+        workspace_at(root)
     assert (exc.value.message, exc.value.path) == (message, str(root / "a" / "Cargo.toml"))
 
 
@@ -411,7 +420,7 @@ def test_license_links_to_the_root_are_copied_and_the_skeleton_agrees(tmp_path):
         tar.add(root, "wsdemo-0.3.1")
     from buildsys import sections
     parsed = sections.from_archive(archive, REGISTRY, workspace=True)
-    workspace.prepare(root, REGISTRY)
+    prepare_workspace(root)
     link = root / "crates" / "wsdemo-fmt" / "LICENSE-MIT"
     assert not link.is_symlink() and link.read_bytes() == (root / "LICENSE-MIT").read_bytes()
     assert not (root / "crates" / "wsdemo-fmt" / "LICENSE-APACHE").exists()  # it has a license of its own
