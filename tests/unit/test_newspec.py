@@ -1,11 +1,54 @@
 """``buildsys new``: the shape of the spec for each kind of crate, with
 expectations written by hand."""
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import Dict
 
 import pytest
 
-from buildsys import newspec
+from buildsys import cli, newspec
+
+
+def tree(root: Path, files: Dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def member(name: str, extra: str = "", version: str = 'version = "1.0.0"') -> Dict[str, str]:
+    return {f"{name}/Cargo.toml": f'[package]\nname = "{name}"\n{version}\n{extra}', f"{name}/src/lib.rs": ""}
+
+
+WS = '[workspace]\nmembers = ["a", "b"]\n'
+
+
+def test_new_on_a_crate_that_only_declares_an_empty_workspace_is_a_crate_spec(tmp_path, capsys):
+    tree(tmp_path / "solo", {"Cargo.toml": '[package]\nname = "solo"\nversion = "1.0.0"\nlicense = "MIT"\n[workspace]\n',
+                             "src/lib.rs": ""})
+    assert cli.main(["new", str(tmp_path / "solo")]) == 0
+    out = capsys.readouterr().out
+    assert "Name:           rust-solo" in out and "--workspace" not in out
+
+
+@pytest.mark.parametrize(
+    "member_toml, message",
+    [
+        ('[package]\nname = "a"\nversion.workspace = true\n',
+         "'package.version' is inherited from a workspace (workspace = true); build the workspace it belongs to "
+         "(BuildOption: --workspace, docs/workspaces.md), or package the crate as published ('cargo package' "
+         "writes the resolved Cargo.toml)"),
+        (None, "this is a workspace manifest without [package]: build the workspace with BuildOption: --workspace "
+               "(docs/workspaces.md)"),
+    ],
+)
+def test_a_crate_spec_for_workspace_sources_points_to_the_workspace_option(tmp_path, capsys, member_toml, message):
+    root = tree(tmp_path / "ws", {"Cargo.toml": WS, **member("b"), "a/Cargo.toml": member_toml or "", "a/src/lib.rs": ""})
+    path = root / "a" if member_toml else root
+    assert cli.main(["-p", str(path), "buildrequires"]) == 1
+    assert capsys.readouterr().err == f"buildsys: error: {path / 'Cargo.toml'}: {message}\n"
 
 GATE = "%if %{cargo_buildsystem}\nBuildSystem:    cargo\n%else\n%cargo_compat\n%endif\n"
 
@@ -87,4 +130,3 @@ def test_summary_is_one_short_line_without_final_period(tmp_path, description, s
     if description is not None:
         toml += f'description = "{description}"\n'
     assert f"Summary:        {summary}\n" in spec_of(tmp_path, toml)
-

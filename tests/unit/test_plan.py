@@ -1,14 +1,22 @@
-"""Cargo's feature and target semantics (rpm-facts §1), on small manifests
-written for each behaviour, with expectations derived by hand."""
+"""buildsys.plan: subpackages with their Provides and Requires, BuildRequires
+and binaries, for one crate and for a whole project (features unified
+across workspace members), with expectations derived by hand from cargo's
+and Fedora's rules (rpm-facts §1, docs/workspaces.md)."""
 
-import re
+from __future__ import annotations
+
+import shutil
 import textwrap
+from pathlib import Path
+from typing import Dict
 
 import pytest
 
-from buildsys import manifest, plan
+from buildsys import manifest, plan, prepare, project
 from buildsys.errors import BuildsysError
 from buildsys.features import Selection
+from buildsys.record import Options
+
 
 HEAD = '[package]\nname = "foo"\nversion = "1.2.3"\nedition = "2021"\n'
 V = "1.2.3"
@@ -53,12 +61,6 @@ cc = { version = "1.0.80", default-features = false }
 [dev-dependencies]
 tempfile = "3"
 """
-
-
-def test_features_include_implicit_ones_for_optional_deps_without_dep_syntax(tmp_path):
-    m = write(tmp_path, RICH)
-    # bar and colors are named with dep:, quux is not -> only quux is implicit
-    assert sorted(m.features) == ["all", "color", "default", "derive", "quux", "std"]
 
 
 def test_devel_requires_nonoptional_linux_deps_with_default_flag(tmp_path):
@@ -166,98 +168,11 @@ def test_which_dependencies_become_rpm_dependencies(tmp_path, dep, expected):
     assert plan.requires(m, None) == tuple(sorted(["cargo"] + expected))
 
 
-@pytest.mark.parametrize(
-    "files, body, is_lib, bins",
-    [
-        (["src/lib.rs"], "", True, []),
-        (["src/main.rs"], "", False, ["foo"]),
-        (["src/lib.rs", "src/main.rs", "src/bin/tool.rs", "src/bin/multi/main.rs"], "", True, ["foo", "multi", "tool"]),
-        (["src/main.rs", "src/bin/tool.rs"], "autobins = false\n[[bin]]\nname = \"only\"\npath = \"src/main.rs\"\n",
-         False, ["only"]),
-        (["src/custom.rs"], '[lib]\npath = "src/custom.rs"\n', True, []),
-        (["src/lib.rs"], '[lib]\nproc-macro = true\n', True, []),
-        (["src/lib.rs"], '[lib]\ncrate-type = ["cdylib"]\n', False, []),
-        (["src/main.rs"], '[[bin]]\nname = "x"\npath = "src/x.rs"\nrequired-features = ["cli"]\n[features]\ncli = []\n',
-         False, ["foo", "x"]),
-    ],
-)
-def test_targets_are_discovered_like_cargo(tmp_path, files, body, is_lib, bins):
-    m = write(tmp_path, body, files)
-    assert m.is_lib is is_lib
-    assert [b.name for b in m.binaries] == bins
-
-
 def test_required_features_decide_is_bin(tmp_path):
     m = write(tmp_path, '[[bin]]\nname = "x"\npath = "src/x.rs"\nrequired-features = ["cli"]\n[features]\ncli = []\n',
               ["src/x.rs"])
     assert plan.binaries(m, Selection()) == ()
     assert plan.binaries(m, Selection(features=("cli",))) == ("x",)
-
-
-def test_edition_2015_explicit_bin_turns_discovery_off(tmp_path):
-    (tmp_path / "src" / "bin").mkdir(parents=True)
-    (tmp_path / "src" / "main.rs").write_text("")
-    (tmp_path / "src" / "bin" / "extra.rs").write_text("")
-    (tmp_path / "Cargo.toml").write_text('[package]\nname = "foo"\nversion = "1.0.0"\n[[bin]]\nname = "foo"\npath = "src/main.rs"\n')
-    assert [b.name for b in manifest.load(str(tmp_path)).binaries] == ["foo"]
-
-
-def test_workspace_inheritance_from_the_same_file_is_resolved(tmp_path):
-    m = write(tmp_path, """
-[package.license]
-workspace = true
-[dependencies]
-bar = { workspace = true, features = ["x"], optional = true }
-[workspace]
-members = ["."]
-[workspace.package]
-license = "MIT"
-[workspace.dependencies]
-bar = { version = "1.5", default-features = false }
-""")
-    assert m.license == "MIT"
-    assert plan.requires(m, "bar") == tuple(sorted([
-        "cargo", f"crate(foo) = {V}", caret("bar", "1.5.0", "2.0.0"), caret("bar", "1.5.0", "2.0.0", "x")]))
-
-
-@pytest.mark.parametrize(
-    "body, message",
-    [
-        ("[dependencies]\nbar = { workspace = true }\n", "inherited from a workspace"),
-        ("[package.homepage]\nworkspace = true\n", "inherited from a workspace"),
-        ('[features]\na = ["nope"]\n', "neither a feature nor an optional dependency"),
-        ('[features]\na = ["dep:bar"]\n[dependencies]\nbar = "1"\n', "not an optional dependency"),
-        ('[features]\na = ["ghost/x"]\n', "not a dependency"),
-        ('[dependencies]\nbar = "not a version"\n', "invalid version requirement"),
-        ('[dependencies]\nbar = ">=2, <1"\n', "cannot be satisfied"),
-        ('[dev-dependencies]\nbar = { version = "1", optional = true }\n', "cannot be optional"),
-        ('[features]\n"bad name" = []\n', "invalid feature name"),
-        ("[dependencies\n", "invalid TOML"),
-    ],
-)
-def test_bad_manifest_is_one_clear_error_naming_the_file(tmp_path, body, message):
-    with pytest.raises(BuildsysError) as exc:
-        write(tmp_path, body)
-    text = str(exc.value)
-    assert message in text
-    assert text.startswith(str(tmp_path / "Cargo.toml") + ": ")
-    assert "\n" not in text
-
-
-@pytest.mark.parametrize(
-    "text, message",
-    [
-        ('[workspace]\nmembers = ["a"]\n', "workspace manifest without [package]"),
-        ('[dependencies]\nx = "1"\n', "missing [package]"),
-        ('[package]\nversion = "1.0.0"\n', "missing package.name"),
-        ('[package]\nname = "a/b"\nversion = "1.0.0"\n', "invalid crate name"),
-        ('[package]\nname = "a"\nversion = "1.0"\n', "invalid version"),
-    ],
-)
-def test_bad_package_table_is_a_clear_error(tmp_path, text, message):
-    (tmp_path / "Cargo.toml").write_text(text)
-    with pytest.raises(BuildsysError, match=re.escape(message)):
-        manifest.load(str(tmp_path))
 
 
 def test_unknown_feature_is_an_error_naming_known_ones(tmp_path):
@@ -266,3 +181,84 @@ def test_unknown_feature_is_an_error_naming_known_ones(tmp_path):
         plan.requires(m, "nope")
     with pytest.raises(BuildsysError, match="unknown feature"):
         plan.buildrequires(m, Selection(features=("nope",)))
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = REPO / "tests" / "fixtures" / "workspace"
+REGISTRY = "/usr/share/cargo/registry"
+
+
+def prepare_workspace(root: Path, **check: str) -> None:
+    prepare.prepare(root, REGISTRY, Options(workspace=True), **check)
+
+
+def workspace_at(root: Path) -> project.Project:
+    return project.load(str(root), workspace_option=True)
+
+
+def tree(root: Path, files: Dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+WS = '[workspace]\nmembers = ["a", "b"]\n'
+
+
+def test_unprepared_and_prepared_workspaces_give_the_same_members(tmp_path):
+    """Dynamic BuildRequires are generated before %conf prepares the tree."""
+    root = tmp_path / "ws"
+    shutil.copytree(FIXTURE, root)
+    before = workspace_at(root)
+    prepare_workspace(root)
+    after = workspace_at(root)
+    assert [(m.path, m.name, m.packaged) for m in before.members] == [(m.path, m.name, m.packaged) for m in after.members]
+    assert [m.path for m in after.packaged] == ["crates/wsdemo-core", "crates/wsdemo-fmt"]
+    # the dependency on winapi (Windows) is in the tree until %conf takes it out
+    assert plan.project_buildrequires(before, Selection(), True, False) == plan.project_buildrequires(after, Selection(), True, False)
+
+
+@pytest.fixture
+def fixture_members(tmp_path):
+    root = tmp_path / "ws"
+    shutil.copytree(FIXTURE, root)
+    prepare_workspace(root)
+    return workspace_at(root)
+
+
+@pytest.mark.parametrize(
+    "selection, core",
+    [
+        # wsdemo-fmt asks for wsdemo-core's serde, with its default features
+        (Selection(), Selection(False, False, ("serde",))),
+        (Selection(no_default_features=True), Selection(False, False, ("serde",))),
+        (Selection(all_features=True), Selection(True, False, ("serde",))),
+    ],
+)
+def test_features_members_ask_of_each_other_are_unified(fixture_members, selection, core):
+    assert plan.selections(fixture_members, selection, False)["wsdemo-core"] == core
+
+
+def test_buildrequires_are_the_union_without_the_members(fixture_members):
+    assert plan.project_buildrequires(fixture_members, Selection(), False, False) == (
+        "(crate(log/default) >= 0.4.0 with crate(log/default) < 0.5.0~)",
+        "(crate(serde) >= 1.0.0 with crate(serde) < 2.0.0~)",
+        "(crate(serde/derive) >= 1.0.0 with crate(serde/derive) < 2.0.0~)",
+        "(crate(serde/std) >= 1.0.0 with crate(serde/std) < 2.0.0~)",
+        # the newest rust a member needs (wsdemo-core's rust-version; 1.56 for edition 2021)
+        "rust >= 1.70",
+    )
+    assert plan.project_buildrequires(fixture_members, Selection(), False, True) == ("rust >= 1.70",)
+
+
+def test_feature_lists_are_refused_for_a_workspace(fixture_members):
+    with pytest.raises(BuildsysError, match="with --workspace, select features with -a or -n"):
+        plan.project_buildrequires(fixture_members, Selection(features=("serde",)), False, False)
+
+
+def test_binaries_of_one_name_in_two_members_are_an_error(tmp_path):
+    root = tree(tmp_path / "ws", {"Cargo.toml": WS, "a/Cargo.toml": '[package]\nname = "a"\n[[bin]]\nname = "tool"\npath = "m.rs"\n',
+                                  "a/m.rs": "", "b/Cargo.toml": '[package]\nname = "b"\n[[bin]]\nname = "tool"\npath = "m.rs"\n',
+                                  "b/m.rs": ""})
+    with pytest.raises(BuildsysError, match="members a and b both build a binary named 'tool'"):
+        plan.project_binaries(workspace_at(root), Selection())
