@@ -1,60 +1,164 @@
-"""A ``.crate`` read at spec parse time, before %prep has unpacked it.
+"""The tarballs buildsys reads itself: the ``.crate`` at spec parse time,
+before %prep has unpacked it, and a vendored application's ``cargo vendor``
+tarball (buildsys.vendor). Every member of either is checked before anything
+is written, and every way of failing to read one is a packager's error that
+names the tarball.
 
-Only the ``Cargo.toml`` files are needed with their contents (the crate's,
-or a workspace's); every other file is laid down empty, because what
-buildsys reads from them is that they exist (target discovery, %license and
-%doc files)."""
+Of a ``.crate`` only the ``Cargo.toml`` files are needed with their contents
+(the crate's, or a workspace's); every other file is laid down empty,
+because what buildsys reads from them is that they exist (target discovery,
+%license and %doc files)."""
 
 from __future__ import annotations
 
 import contextlib
+import lzma
 import tarfile
 import tempfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import Callable, FrozenSet, Iterator, Optional, Tuple
 
 from buildsys.errors import BuildsysError
 
 KEPT = ("Cargo.toml",)
+# A truncated compressed tarball ends in EOFError, a corrupt one in the
+# decompressor's own error: none of them is an OSError or a TarError.
+READ_ERRORS = (OSError, EOFError, tarfile.TarError, zlib.error, lzma.LZMAError)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a kind of tarball may hold: one top-level directory (``top``,
+    when its name is fixed), under it members of the ``kinds`` allowed."""
+
+    what: str  # "crate archive": how errors name the tarball
+    shape: str  # the rule the packager is told when a path breaks it
+    top: Optional[str]
+    kinds: FrozenSet[str]  # of "file", "dir", "link"
+    kinds_text: str
+
+
+# links too: after %prep they are files of the crate as well
+CRATE = Layout("crate archive", "a crate archive holds one NAME-VERSION directory", None,
+               frozenset({"file", "dir", "link"}), "file, directory or link")
+
+
+@dataclass(frozen=True)
+class Member:
+    parts: Tuple[str, ...]  # the path, never absolute, never with ".."
+    kind: str
+    info: tarfile.TarInfo
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An open tarball whose every member keeps to its layout."""
+
+    tar: tarfile.TarFile
+    where: str
+    layout: Layout
+    top: str
+    members: Tuple[Member, ...]
+
+    def data(self, member: Member) -> bytes:
+        with reading(self.layout, self.where):
+            source = self.tar.extractfile(member.info)
+            assert source is not None
+            return source.read()
+
+    def write_tree(self, dest: Path, with_data: Callable[[Member], bool]) -> None:
+        """Every member under ``dest``: the files ``with_data`` picks with
+        their contents, the other files and the links as empty files."""
+        for member in self.members:
+            target = dest.joinpath(*member.parts)
+            if member.kind == "dir":
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if with_data(member):
+                target.write_bytes(self.data(member))
+            else:
+                target.touch()
+
+
+@contextlib.contextmanager
+def reading(layout: Layout, where: str) -> Iterator[None]:
+    """Read errors of the body as the packager's error about ``where``; only
+    around reads, so that a full disk is not blamed on the tarball."""
+    try:
+        yield
+    except READ_ERRORS as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BuildsysError(f"cannot read the {layout.what}: {reason}", where) from None
+
+
+@contextlib.contextmanager
+def checked(tarball: Path, layout: Layout) -> Iterator[Checked]:
+    where = str(tarball)
+    with reading(layout, where):
+        tar = tarfile.open(tarball, "r:*")
+    with tar:
+        with reading(layout, where):
+            infos = tar.getmembers()
+        members = tuple(_member(info, layout, where) for info in infos)
+        _no_clashes(members, layout, where)
+        yield Checked(tar, where, layout, _top(members, layout, where), members)
+
+
+def _kind(info: tarfile.TarInfo) -> Optional[str]:
+    if info.isfile():
+        return "file"
+    if info.isdir():
+        return "dir"
+    if info.issym() or info.islnk():
+        return "link"
+    return None  # devices, fifos
+
+
+def _member(info: tarfile.TarInfo, layout: Layout, where: str) -> Member:
+    path = PurePosixPath(info.name)
+    kind = _kind(info)
+    # nothing may land outside the destination, whatever the tarball says;
+    # a file belongs in the top directory, not beside it
+    if path.is_absolute() or ".." in path.parts or not path.parts or (kind != "dir" and len(path.parts) < 2):
+        raise BuildsysError(f"unsafe or unexpected path in the {layout.what}: {info.name!r}; {layout.shape}", where)
+    if kind not in layout.kinds:
+        raise BuildsysError(f"{info.name!r} in the {layout.what} is not a {layout.kinds_text}", where)
+    return Member(path.parts, kind, info)
+
+
+def _no_clashes(members: Tuple[Member, ...], layout: Layout, where: str) -> None:
+    # "a" a file (or a link: laid down as a file) and "a/b", or "a" both a
+    # file and a directory, would fail half-way through writing the tree
+    files = {m.parts for m in members if m.kind != "dir"}
+    for member in members:
+        clash = next((member.parts[:end] for end in range(1, len(member.parts)) if member.parts[:end] in files), None)
+        if clash is None and member.kind == "dir" and member.parts in files:
+            clash = member.parts
+        if clash is not None:
+            raise BuildsysError(f"unsafe or unexpected path in the {layout.what}: {member.info.name!r} is "
+                                f"under or at the file {'/'.join(clash)!r}", where)
+
+
+def _top(members: Tuple[Member, ...], layout: Layout, where: str) -> str:
+    tops = sorted({m.parts[0] for m in members})
+    if not tops:
+        raise BuildsysError(f"the {layout.what} is empty; {layout.shape}", where)
+    if len(tops) != 1 or (layout.top is not None and tops != [layout.top]):
+        raise BuildsysError(f"{layout.shape}; this one has {', '.join(t + '/' for t in tops)}", where)
+    return tops[0]
 
 
 def unpack_skeleton(archive: Path, dest: Path) -> Path:
     """The crate's directory tree under ``dest``; returns the crate's
     directory (the archive's single top-level directory)."""
-    where = str(archive)
-    try:
-        tar = tarfile.open(archive, "r:*")
-    except (OSError, tarfile.TarError) as exc:
-        raise BuildsysError(f"cannot read the crate archive: {exc}", where) from None
-    with tar:
-        try:
-            # links too: after %prep they are files of the crate as well
-            members = [m for m in tar.getmembers() if m.isfile() or m.issym()]
-        except (OSError, tarfile.TarError, EOFError) as exc:
-            raise BuildsysError(f"cannot read the crate archive: {exc}", where) from None
-        tops = set()
-        for member in members:
-            path = PurePosixPath(member.name)
-            # nothing may land outside dest, whatever the archive says
-            if path.is_absolute() or ".." in path.parts or len(path.parts) < 2:
-                raise BuildsysError(f"unsafe or unexpected path in the crate archive: {member.name!r}", where)
-            tops.add(path.parts[0])
-        if len(tops) != 1:
-            raise BuildsysError(f"a crate archive holds one NAME-VERSION directory, this one {sorted(tops)}", where)
-        top = tops.pop()
-        for member in members:
-            path = PurePosixPath(member.name)
-            target = dest.joinpath(*path.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if path.name in KEPT and member.isfile():
-                source = tar.extractfile(member)
-                assert source is not None
-                target.write_bytes(source.read())
-            else:
-                target.touch()
-    crate = dest / top
+    with checked(archive, CRATE) as tar:
+        tar.write_tree(dest, lambda member: member.kind == "file" and member.parts[-1] in KEPT)
+    crate = dest / tar.top
     if not (crate / "Cargo.toml").is_file():
-        raise BuildsysError(f"no {top}/Cargo.toml in the crate archive", where)
+        raise BuildsysError(f"no {tar.top}/Cargo.toml in the crate archive", str(archive))
     return crate
 
 

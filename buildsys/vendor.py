@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import tarfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable, List, Tuple
 
+from buildsys import archive
 from buildsys.errors import BuildsysError
 from buildsys.rpmdeps import semver2rpm
 from buildsys.semver import Version
@@ -28,51 +28,26 @@ STAMP = ".buildsys-vendor"
 # "name v1.2.3", then " (/path)" for the crate itself and path dependencies,
 # " (*)" for a repeat; cargo tree's {p} format.
 _TREE_LINE = re.compile(r"(?P<name>[A-Za-z0-9_-]+) v(?P<version>\S+)(?P<rest>.*)")
+# plain files only: a link could point anywhere, and cargo vendor writes none
+LAYOUT = archive.Layout("vendor tarball", "a vendor tarball holds vendor/ and nothing else", DIR,
+                        frozenset({"file", "dir"}), "plain file or directory")
 
 
 def unpack(tarball: Path, srcdir: Path) -> Path:
     """``vendor/`` of ``tarball`` into ``srcdir``, again only when the
     tarball changed (a repeated %conf keeps what %prep's patches did)."""
-    where = str(tarball)
-    digest = hashlib.sha256(_read(tarball)).hexdigest()
+    with archive.reading(LAYOUT, str(tarball)):
+        digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
     target = srcdir / DIR
     stamp = target / STAMP
     if stamp.is_file() and stamp.read_text(encoding="ascii") == digest:
         return target
     if target.exists():
         shutil.rmtree(target)
-    try:
-        tar = tarfile.open(tarball, "r:*")
-    except (OSError, tarfile.TarError) as exc:
-        raise BuildsysError(f"cannot read the vendor tarball: {exc}", where) from None
-    with tar:
-        members = tar.getmembers()
-        for member in members:
-            path = PurePosixPath(member.name)
-            if path.is_absolute() or ".." in path.parts or not path.parts or path.parts[0] != DIR:
-                raise BuildsysError(f"a vendor tarball holds vendor/ and nothing else, not {member.name!r}", where)
-            if not (member.isfile() or member.isdir()):
-                raise BuildsysError(f"{member.name!r} in the vendor tarball is not a plain file", where)
-        for member in members:
-            dest = srcdir.joinpath(*PurePosixPath(member.name).parts)
-            if member.isdir():
-                dest.mkdir(parents=True, exist_ok=True)
-                continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            source = tar.extractfile(member)
-            assert source is not None
-            dest.write_bytes(source.read())
-    if not target.is_dir():
-        raise BuildsysError("the vendor tarball has no vendor/ directory", where)
+    with archive.checked(tarball, LAYOUT) as tar:
+        tar.write_tree(srcdir, lambda member: True)
     stamp.write_text(digest, encoding="ascii")
     return target
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise BuildsysError(f"cannot read the vendor tarball: {exc.strerror}", str(path)) from None
 
 
 def manifest(tree_lines: Iterable[str]) -> List[Tuple[str, str]]:

@@ -7,6 +7,12 @@ instant and nothing fetched is ever committed.
     python3 tests/debian_corpus.py [--limit N]
 
 prints the registry directory that holds one ``NAME-VERSION/`` per crate.
+
+Tests never read it at import or collection time: they take it from the
+``corpus_registry`` fixture (tests/conftest.py), and a test parametrized
+over corpus crates gets their names from :func:`parametrize`, which reads
+a small index that each full fetch writes (``index.json``, no manifest
+read) and fetches only for a test that is about to run.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import hashlib
+import json
 import lzma
 import os
 import shutil
@@ -24,7 +31,9 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, List
+from typing import Callable, Dict, List, Optional
+
+from helpers import require_mark
 
 MIRROR = "http://deb.debian.org/debian"
 SUITE = "trixie"
@@ -113,6 +122,7 @@ def _fetch_one(stanza: Dict[str, str], debs: Path, registry: Path) -> str:
 
 def ensure_corpus(limit: int = 0, jobs: int = 24) -> Path:
     """Download and unpack (at most ``limit``, 0 = all) librust-*-dev packages."""
+    require_mark("corpus", "reads the Debian crate corpus")
     base = corpus_dir()
     registry = base / "registry"
     debs = base / "debs"
@@ -131,11 +141,89 @@ def ensure_corpus(limit: int = 0, jobs: int = 24) -> Path:
                 errors.append(str(exc))
     if errors:
         raise RuntimeError(f"{len(errors)} corpus downloads failed, first: {errors[0]}")
+    if not limit:
+        _write_index({"crates": [p.name for p in crate_dirs(registry)]})
     return registry
 
 
 def crate_dirs(registry: Path) -> List[Path]:
     return sorted(p for p in registry.iterdir() if (p / "Cargo.toml").is_file())
+
+
+# --- the index, for parametrizing tests without reading the corpus ----------
+
+def _index_file() -> Path:
+    return corpus_dir() / "index.json"
+
+
+def _read_index() -> Dict[str, List[str]]:
+    try:
+        return json.loads(_index_file().read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_index(index: Dict[str, List[str]]) -> None:
+    """Replace the index; listings derived from another crate list go."""
+    old = _read_index()
+    if old.get("crates") == index.get("crates"):
+        index = {**old, **index}
+    tmp = _index_file().with_name(f"index.json.{os.getpid()}")
+    tmp.write_text(json.dumps(index, indent=0))
+    tmp.replace(_index_file())
+
+
+def all_crates(registry: Path) -> List[str]:
+    return [p.name for p in crate_dirs(registry)]
+
+
+def listing(name: str, compute: Callable[[Path], List[str]], fetch: bool) -> Optional[List[str]]:
+    """Crate directory names derived from the corpus by ``compute`` (every
+    crate, or a sample), as recorded in the index for the corpus of the
+    last full fetch. Missing there: computed, the corpus fetched first, when
+    ``fetch``; else None."""
+    found = _read_index().get(name)
+    if found is not None:
+        return found
+    if not fetch:
+        return None
+    registry = ensure_corpus()
+    found = compute(registry)
+    _write_index({**_read_index(), name: found})
+    return found
+
+
+def _will_run(metafunc) -> bool:
+    """Is the test being generated about to run: not --collect-only, and
+    selected by -m (-k is not looked at)?"""
+    config = metafunc.config
+    if config.option.collectonly:
+        return False
+    if not config.option.markexpr:
+        return True
+    try:
+        from _pytest.mark import MarkMatcher
+        from _pytest.mark.expression import Expression
+    except ImportError:  # pytest moved them: assume it runs
+        return True
+    return Expression.compile(config.option.markexpr).evaluate(MarkMatcher.from_markers(metafunc.definition.iter_markers()))
+
+
+def parametrize(metafunc, argname: str, name: str = "crates",
+                compute: Callable[[Path], List[str]] = all_crates) -> List[str]:
+    """Parametrize ``argname`` over corpus crate directory names (ids: the
+    names) from :func:`listing`, fetching only for a test about to run. With
+    no index yet and nothing to fetch for, one skipped placeholder stands in.
+    Returns the names (empty for the placeholder)."""
+    import pytest
+
+    names = listing(name, compute, fetch=_will_run(metafunc))
+    if names is None:
+        reason = "the Debian corpus has not been fetched yet (python3 tests/debian_corpus.py, or run the test)"
+        metafunc.parametrize(argname, [pytest.param(None, id="corpus-not-fetched", marks=pytest.mark.skip(reason=reason))])
+        return []
+    metafunc.parametrize(argname, names, ids=names)
+    return names
 
 
 def main(argv: List[str]) -> int:

@@ -13,6 +13,7 @@ from cargo2rpm import rpm as cargo2rpm_rpm
 from cargo2rpm.metadata import Package
 
 import oracles
+from helpers import Crate
 from rpmroot import BuildRoot, Header
 
 
@@ -54,6 +55,16 @@ def cargo2rpm_expectations(crate_dir: Path) -> Dict[str, Tuple[List[str], List[s
         with oracles.cargo2rpm_any_comparators():
             out[name] = ([cargo2rpm_rpm.provides(linux, feature)], sorted(cargo2rpm_rpm.requires(linux, feature)))
     return out
+
+
+def assert_built_as_cargo2rpm_says(root: BuildRoot, crate: Crate) -> None:
+    """The crate's packages built in ``root`` are exactly those cargo2rpm
+    computes, with its Provides and Requires, to the letter."""
+    expected = cargo2rpm_expectations(crate.src)
+    built = root.built(f"rust-{crate.name}")
+    assert sorted(built) == sorted(expected)
+    for name, h in built.items():
+        assert own_deps(h) == expected[name], name
 
 
 # What rpm's ELF dependency generator reads off a binary: it names the

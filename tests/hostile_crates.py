@@ -40,7 +40,7 @@ MACROS = (
 )
 
 SECTIONS = (
-    f"\n%package -n evil\nSummary: evil\n%description -n evil\nevil\n%files -n evil\n/etc/passwd\n",
+    "\n%package -n evil\nSummary: evil\n%description -n evil\nevil\n%files -n evil\n/etc/passwd\n",
     f"\n%post\ntouch {CANARY}-post\n",
     f"\n%pretrans -p <lua>\nio.open('{CANARY}-pretrans', 'w')\n",
     "\n%files\n/etc/shadow\n",

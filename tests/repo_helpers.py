@@ -10,22 +10,18 @@ bridge is built), so that no RPM transaction here needs --nodeps.
 
 from __future__ import annotations
 
-import gzip
-import io
 import re
+import shlex
 import shutil
 import subprocess
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
 import pytest
 
-from buildsys import manifest as manifest_mod
-from buildsys import plan as plan_mod
-from fixture_crates import LEAF, MID
-from rpmroot import REGISTRY, REPO, BuildRoot, Header, crate_archive
+from helpers import LEAF, MID, REGISTRY, REPO, Crate, leaf_at, reproducible_tar
+from rpmroot import BuildRoot, registry_provides
 
 SELF_SPEC = REPO / "buildsys.spec"
 
@@ -49,7 +45,7 @@ class DnfFlavour:
                  f"--setopt=cachedir={installroot.rstrip('/')}/var/cache/dnf-test"]
         for name, path in repos.items():
             words += [f"--repofrompath={name},{path}", f"--repo={name}"]
-        return " ".join(words + [shell_quote(a) for a in args])
+        return " ".join(words + [shlex.quote(a) for a in args])
 
 
 # trixie: dnf 4.23 (libdnf 0.74); forky: dnf5 5.4
@@ -59,83 +55,13 @@ DNF: Dict[str, DnfFlavour] = {
 }
 
 
-def shell_quote(word: str) -> str:
-    return "'" + word.replace("'", "'\\''") + "'"
-
-
-def rpm_version(semver: str) -> str:
-    """Fedora's form (rpm-facts §1), by hand rather than by buildsys:
-    1.0.0-alpha.1 -> 1.0.0~alpha.1 (no build metadata in the fixtures)."""
-    release, dash, pre = semver.partition("-")
-    return release + ("~" + pre.replace("-", "_") if dash else "")
-
-
-@dataclass(frozen=True)
-class Crate:
-    name: str
-    version: str  # SemVer, as in Cargo.toml
-    src: Path
-    spec: Path
-
-    @property
-    def rpm_version(self) -> str:
-        return rpm_version(self.version)
-
-    @property
-    def key(self) -> str:
-        return f"{self.name}-{self.version}"
-
-
-FIXTURE_LEAF = Crate(*LEAF)
-FIXTURE_MID = Crate(*MID)
-
-
-def leaf_at(version: str, workdir: Path) -> Crate:
-    """The leaf fixture, published at another version: the same Cargo.toml
-    and spec but for the version, so that a repository can hold providers
-    of crate(leaf...) that mid's requirement (leaf ^1.2) must or must not
-    accept."""
-    src = workdir / f"leaf-{version}"
-    if src.exists():
-        shutil.rmtree(src)
-    shutil.copytree(FIXTURE_LEAF.src, src)
-    toml = src / "Cargo.toml"
-    text = toml.read_text()
-    assert text.count(f'version = "{FIXTURE_LEAF.version}"') == 1
-    toml.write_text(text.replace(f'version = "{FIXTURE_LEAF.version}"', f'version = "{version}"'))
-    crate = Crate("leaf", version, src, workdir / f"rust-leaf-{version}.spec")
-    spec = FIXTURE_LEAF.spec.read_text()
-    line = f"Version:        {FIXTURE_LEAF.rpm_version}\n"
-    assert line in spec
-    crate.spec.write_text(spec.replace(line, f"Version:        {crate.rpm_version}\n"))
-    return crate
-
-
 def build_crate(root: BuildRoot, crate: Crate, *args: str) -> List[Path]:
     """rpmbuild -ba; returns the binary RPMs of this build only (each build
     writes into its own _rpmdir, so versions of one crate stay apart)."""
-    crate_archive(crate.src, root.path("/root/rpmbuild/SOURCES"), crate.name, crate.version)
-    root.write(f"/root/specs/{crate.key}.spec", crate.spec.read_bytes())
+    spec = root.stage(crate, f"/root/specs/{crate.key}.spec")
     out = f"/root/out/{crate.key}"
-    root.rpmbuild(f"/root/specs/{crate.key}.spec", "-ba", f"--define '_rpmdir {out}'", *args)
+    root.rpmbuild(spec, "-ba", f"--define '_rpmdir {out}'", *args)
     return sorted(root.path(out).rglob("*.rpm"))
-
-
-def inside(root: BuildRoot, host_path: Path) -> str:
-    """The path a file in the root's upper layer has inside the root."""
-    return "/" + str(host_path.relative_to(root.upper))
-
-
-def build_noarch_package(root: BuildRoot, name: str, summary: str, provides: Sequence[str], description: str) -> Path:
-    """An empty noarch package that only provides (the bridges)."""
-    spec = "\n".join(
-        [f"Name: {name}", "Version: 1", "Release: 1", f"Summary: {summary}", "License: MIT", "BuildArch: noarch"]
-        + [f"Provides: {p}" for p in provides]
-        + ["%description", description, "%files", ""]
-    )
-    root.write(f"/root/specs/{name}.spec", spec.encode())
-    root.run(f"rpmbuild -bb --quiet --define '_rpmdir /root/out/{name}' /root/specs/{name}.spec")
-    return root.path(f"/root/out/{name}/noarch/{name}-1-1.noarch.rpm")
 
 
 def install_tools_bridge(root: BuildRoot) -> List[str]:
@@ -155,9 +81,8 @@ def install_tools_bridge(root: BuildRoot) -> List[str]:
     provides = [f"python3 = {python}", "/usr/bin/python3", f"python3-packaging = {packaging}", f"make = {make}"]
     if tomli != "none":
         provides.append(f"python3-tomli = {tomli}")
-    rpm_file = build_noarch_package(root, "debian-tools-bridge", "Debian's python3 and make, as the rpmdb sees them",
-                                    provides, "Debian's python3, python3-packaging, python3-tomli and make.")
-    root.run(f"rpm -i {inside(root, rpm_file)}")
+    root.install([root.provides_package("debian-tools-bridge", "Debian's python3 and make, as the rpmdb sees them",
+                                        provides, "Debian's python3, python3-packaging, python3-tomli and make.")])
     return provides
 
 
@@ -168,17 +93,13 @@ def registry_standin(root: BuildRoot, exclude: Sequence[str] = ()) -> Path:
     reads the cached lower layer only, so it never provides a crate this
     test built and installed."""
     cargo = root.run("cargo --version").stdout.split()[1]
-    caps = [f"cargo = {cargo}", f"rust = {cargo}"]
-    for cargo_toml in sorted((root.lower / REGISTRY.lstrip("/")).glob("*/Cargo.toml")):
-        m = manifest_mod.load(str(cargo_toml))
-        if m.name in exclude:
-            continue  # the repository has buildsys' own build of it
-        caps.append(plan_mod.provides(m, None))
-        caps.extend(plan_mod.provides(m, f) for f in plan_mod.feature_names(m))
+    # the repository has buildsys' own builds of the crates in ``exclude``
+    caps = [f"cargo = {cargo}", f"rust = {cargo}"] + registry_provides(
+        (root.lower / REGISTRY.lstrip("/")).glob("*/Cargo.toml"), exclude)
     ours = [c for c in caps if re.match(r"crate\((leaf|mid)[/)]", c) or re.sub(r"^crate\(([^/)]+).*", r"\1", c) in exclude]
     assert not ours, ours
-    return build_noarch_package(root, "debian-registry-standin", "cargo, rust and Debian's registry crates", caps,
-                                "Stands in for the distribution's cargo and crate packages.")
+    return root.provides_package("debian-registry-standin", "cargo, rust and Debian's registry crates", caps,
+                                 "Stands in for the distribution's cargo and crate packages.")
 
 
 def make_repo(root: BuildRoot, where: str, rpms: Sequence[Path]) -> str:
@@ -210,23 +131,10 @@ def source_tarball(dest_dir: Path, version: str) -> Path:
                            capture_output=True, check=True).stdout
     names = sorted({n for n in files.decode().split("\0") if n})
     prefix = f"buildsys-{version}"
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as tar:
-        for name in names:
-            path = REPO / name
-            if not path.is_file() or path.is_symlink():
-                continue  # deleted in the work tree, or a link (none today)
-            info = tar.gettarinfo(str(path), f"{prefix}/{name}")
-            info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
-            info.mode = 0o755 if path.stat().st_mode & 0o111 else 0o644
-            with open(path, "rb") as fh:
-                tar.addfile(info, fh)
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    dest = dest_dir / f"{prefix}.tar.gz"
-    with open(dest, "wb") as out:
-        with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as gz:
-            gz.write(buf.getvalue())
-    return dest
+    # deleted in the work tree, or a link (none today), stays out
+    members = [(f"{prefix}/{name}", REPO / name) for name in names
+               if (REPO / name).is_file() and not (REPO / name).is_symlink()]
+    return reproducible_tar(dest_dir / f"{prefix}.tar.gz", members, keep_exec=True)
 
 
 def spec_tag(tag: str) -> str:
@@ -280,10 +188,10 @@ def builds(workdir: Path) -> Builds:
         return _BUILDS["trixie"]
     root = BuildRoot("trixie", workdir / "builder", extra=DNF["trixie"].extra)
     standin = registry_standin(root)
-    leaf = build_crate(root, FIXTURE_LEAF)
+    leaf = build_crate(root, LEAF)
     # mid builds against leaf's packages, installed as a user would
-    root.run("rpm -i " + " ".join(inside(root, p) for p in leaf))
-    mid = build_crate(root, FIXTURE_MID)
+    root.install(leaf)
+    mid = build_crate(root, MID)
     variants = {}
     for version in LEAF_VERSIONS:
         # their tests are leaf's own, run in the fixture build above
@@ -296,10 +204,6 @@ def builds(workdir: Path) -> Builds:
 
 def forget_builds() -> None:
     _BUILDS.clear()
-
-
-def names(rpms: Sequence[Path]) -> List[str]:
-    return sorted(Header(p).name for p in rpms)
 
 
 @pytest.fixture(scope="module")

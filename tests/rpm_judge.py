@@ -19,6 +19,8 @@ from typing import Dict, List, Sequence, Tuple
 
 import rpm
 
+from rpmroot import read_header
+
 TEMPLATE_SPEC = """\
 Name: judge-provider
 Version: 1
@@ -46,12 +48,9 @@ def _templates(workdir: Path) -> Tuple["rpm.hdr", "rpm.hdr"]:
     (workdir / "judge.spec").write_text(TEMPLATE_SPEC)
     subprocess.run(["rpmbuild", "-bb", "--quiet", "--define", f"_topdir {workdir}", str(workdir / "judge.spec")],
                    check=True, capture_output=True)
-    ts = rpm.TransactionSet()
-    ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES | rpm._RPMVSF_NODIGESTS)
     found = {}
     for path in sorted((workdir / "RPMS" / "noarch").glob("*.rpm")):
-        with open(path, "rb") as fh:
-            hdr = ts.hdrFromFdno(fh.fileno())
+        hdr = read_header(path)
         found[hdr[rpm.RPMTAG_NAME]] = hdr
     return found["judge-provider"], found["judge-requirer"]
 

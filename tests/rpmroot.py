@@ -1,5 +1,8 @@
 """Real rpmbuild in Debian roots: trixie (RPM 4.20.1, cargo 1.85) and forky
-(RPM 6.1, cargo 1.97), provisioned with mmdebstrap and cached (roots.py).
+(RPM 6.1, cargo 1.97), and bullseye (RPM 4.16.1.2, Python 3.9) as the EL9
+stand-in, provisioned with mmdebstrap and cached in ``$BUILDSYS_CACHE/roots``
+with a stamp per package set, so that a second run costs nothing
+(rpm-facts §2); and the built RPMs' headers, read with the host's bindings.
 
 Each :class:`BuildRoot` is a private overlay on the cached root, so a test can
 ``make install`` buildsys, install RPMs into the rpmdb and the crate registry,
@@ -7,29 +10,33 @@ and throw it all away afterwards. Debian's cargo, rustc and ``librust-*-dev``
 crates are not RPM packages; a bridge package tells the rpmdb what they
 provide (``cargo``, ``rust``, and ``crate(...)`` for each registry crate), so
 that BuildRequires and Requires are checked for real, with no ``--nodeps``.
+
+Only tests marked ``rpmbuild`` may make a root (:func:`ensure_root` checks).
 """
 
 from __future__ import annotations
 
 import contextlib
-import gzip
-import io
+import fcntl
+import hashlib
 import shutil
 import subprocess
 import sys
-import tarfile
 import zipfile
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import rpm
 
 from buildsys import manifest as manifest_mod
 from buildsys import plan as plan_mod
 from debian_corpus import cache_root
-from roots import ensure_root
+from helpers import REGISTRY, REPO, Crate, crate_archive, require_mark
 
-REPO = Path(__file__).resolve().parent.parent
+__all__ = ["REPO", "REGISTRY", "crate_archive", "BuildRoot", "Header", "root_fixture", "spec_built", "payload_file", "ensure_root"]
+
+MIRROR = "http://deb.debian.org/debian"
+SOURCES = "/root/rpmbuild/SOURCES"
 
 # The crates the fixtures and the bundled example build against, as Debian
 # packages them into /usr/share/cargo/registry.
@@ -54,7 +61,6 @@ SUITES = {"trixie": "4.20.1", "forky": "6.1"}
 # so that both sides build against the same registry.
 COMPAT_SUITES = {"bullseye": "4.16.1.2"}
 BULLSEYE_BASE = ["rpm", "file", "python3", "python3-packaging", "make", "elfutils", "cpio", "gcc", "libc6-dev", "patch"]
-REGISTRY = "/usr/share/cargo/registry"
 # cargo offline against Debian's registry in a root (/root/.cargo/config.toml),
 # for the tools the tests build there themselves
 DEBIAN_REGISTRY_CARGO_CONFIG = f"""\
@@ -65,6 +71,31 @@ directory = "{REGISTRY}"
 [net]
 offline = true
 """.encode()
+
+
+def ensure_root(suite: str, packages: Sequence[str]) -> Path:
+    """The cached root of ``suite`` with ``packages``, made with mmdebstrap
+    the first time (one lock per package set, so that parallel runs wait)."""
+    require_mark("rpmbuild", "uses a Debian root")
+    base = cache_root() / "roots"
+    base.mkdir(parents=True, exist_ok=True)
+    tag = hashlib.sha256(" ".join(sorted(packages)).encode()).hexdigest()[:12]
+    root = base / f"{suite}-{tag}"
+    stamp = base / f"{suite}-{tag}.stamp"
+    with open(base / f"{suite}-{tag}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if stamp.exists():
+            return root
+        if root.exists():
+            shutil.rmtree(root)
+        subprocess.run(
+            ["mmdebstrap", "--variant=minbase", "--mode=root", "--quiet",
+             "--aptopt=Acquire::Check-Valid-Until \"false\"",
+             "--include=" + ",".join(packages), suite, str(root), MIRROR],
+            check=True,
+        )
+        stamp.touch()
+    return root
 
 
 def base_root(suite: str, extra: Sequence[str] = ()) -> Path:
@@ -92,27 +123,26 @@ def tomli_wheel() -> Path:
     return found[-1]
 
 
-def crate_archive(srcdir: Path, dest_dir: Path, name: str, version: str, skip: Sequence[str] = ("target",)) -> Path:
-    """A .crate (tar.gz with NAME-VERSION/ on top) from a directory, with
-    fixed times and owners so that it is the same bytes every run. Paths with
-    a component in ``skip`` are left out."""
-    dest = dest_dir / f"{name}-{version}.crate"
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as tar:
-        members = (p for p in srcdir.rglob("*") if (p.is_symlink() or p.is_file()) and not set(skip) & set(p.relative_to(srcdir).parts))
-        for path in sorted(members):
-            info = tar.gettarinfo(str(path), f"{name}-{version}/{path.relative_to(srcdir)}")
-            info.mtime, info.uid, info.gid, info.uname, info.gname, info.mode = 0, 0, 0, "", "", 0o644
-            if info.issym():
-                tar.addfile(info)  # a link as a link: never what it points to
-                continue
-            with open(path, "rb") as fh:
-                tar.addfile(info, fh)
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    with open(dest, "wb") as out:
-        with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as gz:
-            gz.write(buf.getvalue())
-    return dest
+def registry_provides(cargo_tomls: Iterable[Path], exclude: Sequence[str] = ()) -> List[str]:
+    """What the crates of these Cargo.toml files provide, in RPM terms (the
+    crate and each feature), but those named in ``exclude``."""
+    caps = []
+    for cargo_toml in sorted(cargo_tomls):
+        m = manifest_mod.load(str(cargo_toml))
+        if m.name in exclude:
+            continue
+        caps.append(plan_mod.provides(m, None))
+        caps.extend(plan_mod.provides(m, f) for f in plan_mod.feature_names(m))
+    return caps
+
+
+def provides_only_spec(name: str, summary: str, provides: Sequence[str], description: str) -> str:
+    """An empty noarch package that only provides (the bridges)."""
+    return "\n".join(
+        [f"Name: {name}", "Version: 1", "Release: 1", f"Summary: {summary}", "License: MIT", "BuildArch: noarch"]
+        + [f"Provides: {p}" for p in provides]
+        + ["%description", description, "%files", ""]
+    )
 
 
 class BuildRoot:
@@ -137,6 +167,16 @@ class BuildRoot:
         self.home = self.upper / "root"
         self._bridge()
 
+    def __enter__(self) -> "BuildRoot":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+    def remove(self) -> None:
+        """Throw the overlay away (the cached root stays)."""
+        shutil.rmtree(self.dir, ignore_errors=True)
+
     def _el9_standins(self) -> None:
         shutil.copytree(base_root("trixie") / REGISTRY.lstrip("/"), self.path(REGISTRY), symlinks=True)
         with zipfile.ZipFile(tomli_wheel()) as whl:
@@ -152,6 +192,10 @@ class BuildRoot:
         upper layer) before a run, or read after it."""
         return self.upper / inside.lstrip("/")
 
+    def inside(self, host_path: Path) -> str:
+        """The path a file in the root's upper layer has inside the root."""
+        return "/" + str(host_path.relative_to(self.upper))
+
     def write(self, inside: str, data: bytes) -> Path:
         target = self.path(inside)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -163,8 +207,7 @@ class BuildRoot:
             f"mount -t overlay overlay -o lowerdir={self.lower},upperdir={self.upper},workdir={self.work} {self.merged}"
             f" && mount -t proc proc {self.merged}/proc && mount --rbind /dev {self.merged}/dev"
             + (f" && mount --bind -o ro {self.sysroot} {self.merged}{self.sysroot}" if self.sysroot else "")
-            + 
-            f" && exec chroot {self.merged} /bin/sh -c \"$0\""
+            + f" && exec chroot {self.merged} /bin/sh -c \"$0\""
         )
         environ = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8"}
         environ.update(env or {})
@@ -176,36 +219,64 @@ class BuildRoot:
             raise AssertionError(f"in {self.suite} root, `{command}` exited {proc.returncode}:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
         return proc
 
+    def install(self, rpms: Iterable[Path], nodeps: bool = False) -> None:
+        """``rpm -i`` of built packages (host paths in the upper layer)."""
+        self.run("rpm -i " + ("--nodeps " if nodeps else "") + " ".join(self.inside(p) for p in rpms))
+
     def registry_provides(self) -> List[str]:
         """What Debian's crates in the registry provide, in RPM terms."""
-        caps = []
-        tomls = [p for layer in (self.lower, self.upper) for p in (layer / REGISTRY.lstrip("/")).glob("*/Cargo.toml")]
-        for cargo_toml in sorted(tomls):
-            m = manifest_mod.load(str(cargo_toml))
-            caps.append(plan_mod.provides(m, None))
-            caps.extend(plan_mod.provides(m, f) for f in plan_mod.feature_names(m))
-        return caps
+        return registry_provides(p for layer in (self.lower, self.upper) for p in (layer / REGISTRY.lstrip("/")).glob("*/Cargo.toml"))
+
+    def provides_package(self, name: str, summary: str, provides: Sequence[str], description: str,
+                         spec: str = "", rpmdir: str = "") -> Path:
+        """Build an empty noarch package that only provides; its path on the
+        host (the spec in ``spec``, default /root/specs/NAME.spec; the
+        package under ``rpmdir``, default /root/out/NAME)."""
+        spec = spec or f"/root/specs/{name}.spec"
+        rpmdir = rpmdir or f"/root/out/{name}"
+        self.write(spec, provides_only_spec(name, summary, provides, description).encode())
+        self.run(f"rpmbuild -bb --quiet --define '_rpmdir {rpmdir}' {spec}")
+        return self.path(f"{rpmdir}/noarch/{name}-1-1.noarch.rpm")
 
     def _bridge(self) -> None:
         cargo = self.run("cargo --version").stdout.split()[1]
         # buildsys itself, when `make install` put it there (not an RPM)
         provides = [f"cargo = {cargo}", f"rust = {cargo}"] + (["buildsys = 0"] if self.installed else [])
         provides += self.registry_provides()
-        spec = "\n".join(
-            ["Name: debian-bridge", "Version: 1", "Release: 1", "Summary: Debian packages, as the rpmdb sees them",
-             "License: MIT", "BuildArch: noarch"]
-            + [f"Provides: {p}" for p in provides]
-            + ["%description", "Debian's cargo, rustc and librust-*-dev crates.", "%files", ""]
-        )
-        self.write("/root/bridge.spec", spec.encode())
-        self.run("rpmbuild -bb --quiet /root/bridge.spec && rpm -i /root/rpmbuild/RPMS/noarch/debian-bridge-1-1.noarch.rpm")
+        bridge = self.provides_package("debian-bridge", "Debian packages, as the rpmdb sees them", provides,
+                                       "Debian's cargo, rustc and librust-*-dev crates.",
+                                       spec="/root/bridge.spec", rpmdir="/root/rpmbuild/RPMS")
+        self.install([bridge])
+
+    def stage(self, crate: Crate, spec: str = "") -> str:
+        """The crate's .crate into SOURCES and its spec into the root (at
+        ``spec``, default /root/SPEC-NAME); the spec's path inside."""
+        crate_archive(crate.src, self.path(SOURCES), crate.name, crate.version)
+        spec = spec or f"/root/{crate.spec.name}"
+        self.write(spec, crate.spec.read_bytes())
+        return spec
 
     def rpmbuild(self, spec: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return self.run(f"rpmbuild {' '.join(args)} {spec}", check=check)
 
-    def built(self) -> Dict[str, "Header"]:
-        """Every binary RPM built so far, by package name."""
-        return {h.name: h for h in (Header(p) for p in sorted(self.path("/root/rpmbuild/RPMS").rglob("*.rpm")))}
+    def built(self, prefix: str = "") -> Dict[str, "Header"]:
+        """Every binary RPM built so far (whose name starts with ``prefix``),
+        by package name."""
+        headers = (Header(p) for p in sorted(self.path("/root/rpmbuild/RPMS").rglob(f"{prefix}*.rpm")))
+        return {h.name: h for h in headers if h.name.startswith(prefix)}
+
+
+def root_fixture(suite: str, **kwargs: object):
+    """A module-scoped fixture: one root of ``suite`` for the module's tests
+    (``kwargs`` as for :class:`BuildRoot`), removed after them."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def fixture(tmp_path_factory):
+        with BuildRoot(suite, tmp_path_factory.mktemp(f"root-{suite}"), **kwargs) as root:  # type: ignore[arg-type]
+            yield root
+
+    return fixture
 
 
 @contextlib.contextmanager
@@ -214,9 +285,8 @@ def spec_built(suite: str, workdir: Path, spec_name: str, spec: str, sources: Se
     """``rpmbuild -ba`` of ``spec`` in a new root of ``suite``, with
     ``sources`` copied and ``texts`` (name -> text) written into SOURCES;
     the root and the build's output, then the root is removed."""
-    root = BuildRoot(suite, workdir)
-    try:
-        where = root.path("/root/rpmbuild/SOURCES")
+    with BuildRoot(suite, workdir) as root:
+        where = root.path(SOURCES)
         where.mkdir(parents=True, exist_ok=True)
         for source in sources:
             shutil.copy(source, where)
@@ -224,19 +294,26 @@ def spec_built(suite: str, workdir: Path, spec_name: str, spec: str, sources: Se
             (where / name).write_text(text)
         root.write(f"/root/{spec_name}", spec.encode())
         yield root, root.rpmbuild(f"/root/{spec_name}", "-ba")
-    finally:
-        shutil.rmtree(root.dir, ignore_errors=True)
+
+
+def read_header(path: Path) -> "rpm.hdr":
+    """A package's header, read with the host's rpm bindings (which read
+    4.16, 4.20 and 6.x packages alike), signatures and digests unchecked."""
+    with open(path, "rb") as fh:
+        return _transaction_set().hdrFromFdno(fh.fileno())
+
+
+def _transaction_set() -> "rpm.TransactionSet":
+    ts = rpm.TransactionSet()
+    ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES | rpm._RPMVSF_NODIGESTS)
+    return ts
 
 
 class Header:
-    """The parts of a built RPM's header the tests compare (read with the
-    host's rpm bindings, which read 4.20 and 6.x packages alike)."""
+    """The parts of a built RPM's header the tests compare."""
 
     def __init__(self, path: Path) -> None:
-        ts = rpm.TransactionSet()
-        ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES | rpm._RPMVSF_NODIGESTS)
-        with open(path, "rb") as fh:
-            hdr = ts.hdrFromFdno(fh.fileno())
+        hdr = read_header(path)
         self.path = path
         self.name: str = hdr[rpm.RPMTAG_NAME]
         self.arch: str = hdr[rpm.RPMTAG_ARCH]
@@ -262,10 +339,8 @@ def _deps(hdr: "rpm.hdr", tag: int) -> List[str]:
 
 def payload_file(package: Path, name: str) -> bytes:
     """One file's contents from a built RPM, read with the rpm bindings."""
-    ts = rpm.TransactionSet()
-    ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES | rpm._RPMVSF_NODIGESTS)
     fd = rpm.fd.open(str(package))
-    hdr = ts.hdrFromFdno(fd)
+    hdr = _transaction_set().hdrFromFdno(fd)
     archive = rpm.files(hdr).archive(rpm.fd.open(fd, flags=hdr[rpm.RPMTAG_PAYLOADCOMPRESSOR]))
     for entry in archive:
         if entry.name == name:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 from typing import List, Tuple
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from helpers import REPO
+
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
@@ -53,12 +53,14 @@ def test_synthetic_crates_are_valid_for_cargo(tmp_path):
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.corpus
 def test_versus_runs_on_the_crate_with_most_features(capsys):
     pytest.importorskip("cargo2rpm")
     header, rows = _run(capsys, ["versus", "--crates", "1", "--reps", "1", "--sample", "2"])
     assert header[0] == "crate" and len(rows) == 1
 
 
+@pytest.mark.corpus
 def test_corpus_runs_on_a_few_crates(capsys):
     pytest.importorskip("cargo2rpm")
     header, rows = _run(capsys, ["corpus", "--limit", "4", "--reps", "1", "--sample", "2", "--cap", "2"])

@@ -8,40 +8,51 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import List
 
 import pytest
 
-from debian_corpus import crate_dirs, ensure_corpus
+import debian_corpus
+from debian_corpus import crate_dirs
+from helpers import EXAMPLE, run_buildsys
 
 CARGO2RPM = shutil.which("cargo2rpm", path=str(Path(sys.executable).parent))
+needs_cargo2rpm = pytest.mark.skipif(CARGO2RPM is None, reason="cargo2rpm is installed by `make check`")
 
 
 def ours(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "buildsys", *args], input=stdin, capture_output=True, text=True)
+    return run_buildsys(*args, stdin=stdin)
 
 
 def theirs(*args, stdin=None):
     return subprocess.run([CARGO2RPM, *args], input=stdin, capture_output=True, text=True)
 
 
-def _sample():
+def sample(registry: Path) -> List[str]:
     """Library crates where the semantics of both tools agree (no target
     tables, build-dependencies or weak references, the documented
     differences), so outputs must be identical."""
     picked = []
-    for crate in crate_dirs(ensure_corpus()):
+    for crate in crate_dirs(registry):
         text = (crate / "Cargo.toml").read_text(errors="replace")
         if any(t in text for t in ("[target.", "workspace", "[build-dependencies", "?/")) or not (crate / "src" / "lib.rs").exists():
             continue
-        picked.append(crate)
+        picked.append(crate.name)
     return picked[::40][:30]
 
 
-SAMPLE = _sample()
+def pytest_generate_tests(metafunc):
+    if "sampled" in metafunc.fixturenames:
+        debian_corpus.parametrize(metafunc, "sampled", "cli-sample", sample)
 
 
-@pytest.mark.skipif(CARGO2RPM is None, reason="cargo2rpm is installed by `make check`")
-@pytest.mark.parametrize("crate", SAMPLE, ids=[c.name for c in SAMPLE])
+@pytest.fixture
+def crate(corpus_registry, sampled) -> Path:
+    return corpus_registry / sampled
+
+
+@pytest.mark.corpus
+@needs_cargo2rpm
 def test_output_is_byte_identical_to_cargo2rpm(crate):
     path = str(crate / "Cargo.toml")
     features = ours("-p", path, "features").stdout.split()
@@ -57,7 +68,7 @@ def test_output_is_byte_identical_to_cargo2rpm(crate):
     assert sorted(theirs("-p", path, "features").stdout.split()) == features
 
 
-@pytest.mark.skipif(CARGO2RPM is None, reason="cargo2rpm is installed by `make check`")
+@needs_cargo2rpm
 @pytest.mark.parametrize("action, value", [
     ("semver2rpm", "1.2.3"), ("semver2rpm", "1.0.0-alpha.1"), ("semver2rpm", "1.0.0-pre-1+build"),
     ("rpm2semver", "1.0.0~alpha.1"), ("rpm2semver", "0.3.1~rc_2"),
@@ -66,9 +77,10 @@ def test_version_conversions_match_cargo2rpm(action, value):
     assert ours(action, value).stdout == theirs(action, value).stdout
 
 
-@pytest.mark.skipif(CARGO2RPM is None, reason="cargo2rpm is installed by `make check`")
-def test_generator_protocol_reads_paths_on_stdin():
-    crate = SAMPLE[0]
+@pytest.mark.corpus
+@needs_cargo2rpm
+def test_generator_protocol_reads_paths_on_stdin(corpus_registry):
+    crate = corpus_registry / debian_corpus.listing("cli-sample", sample, fetch=True)[0]
     stdin = f"/usr/share/doc/README\n{crate}/Cargo.toml\n"
     for action in ("provides", "requires"):
         a, b = ours(action, stdin=stdin), theirs(action, stdin=stdin)
@@ -107,7 +119,7 @@ def test_generator_failure_poisons_the_dependency_list(tmp_path, action):
 
 
 def test_metadata_is_one_json_document_and_deterministic():
-    example = str(Path(__file__).parent.parent / "examples" / "hello-features")
+    example = str(EXAMPLE.src)
     first = ours("-p", example, "metadata")
     assert first.returncode == 0, first.stderr
     doc = json.loads(first.stdout)
@@ -120,11 +132,12 @@ def test_metadata_is_one_json_document_and_deterministic():
     assert ours("-p", example, "metadata").stdout == first.stdout
 
 
-def test_metadata_of_many_crates_is_one_process_one_line_each(tmp_path):
+@pytest.mark.corpus
+def test_metadata_of_many_crates_is_one_process_one_line_each(tmp_path, corpus_registry):
     """Without -p: Cargo.toml paths on stdin, one JSON document per line,
     each the one `-p DIR metadata` prints; a broken crate is named and makes
     the exit non-zero without hiding the others."""
-    crates = [c / "Cargo.toml" for c in crate_dirs(ensure_corpus())[:25]]
+    crates = [c / "Cargo.toml" for c in crate_dirs(corpus_registry)[:25]]
     broken = tmp_path / "Cargo.toml"
     broken.write_text("[package\n")
     stdin = "".join(f"{p}\n" for p in crates[:10] + [broken] + crates[10:])

@@ -8,36 +8,29 @@ from __future__ import annotations
 
 import difflib
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from debian_corpus import DEBIAN_ONLY, ensure_corpus
+from debian_corpus import DEBIAN_ONLY
 from expectations import cargo2rpm_expectations, package_set
-from fixture_crates import LEAF
-from rpmroot import REPO, BuildRoot, crate_archive
+from helpers import buildsys_new, crate_archive, leaf_at
+from rpmroot import SOURCES, BuildRoot, root_fixture
+
+pytestmark = pytest.mark.rpmbuild
 
 # unseen crates: two libraries (one with 24 features), two with binaries
 NEW_CRATES = ["bytemuck-1.21.0", "unicode-bidi-0.3.17", "xml-rs-0.8.19", "rustdoc-stripper-0.1.12"]
 SUITES = ["bullseye", "trixie"]
 
 
-def buildsys_new(crate_file: Path) -> str:
-    return subprocess.run([sys.executable, "-m", "buildsys", "new", str(crate_file)], cwd=REPO,
-                          capture_output=True, text=True, check=True).stdout
-
-
 @pytest.fixture(scope="module")
-def new_specs(tmp_path_factory):
-    """Crate dir -> (name, version, .crate on the host, spec text)."""
-    registry = ensure_corpus()
+def new_specs(corpus_registry, tmp_path_factory):
+    """Crate dir -> (name, .crate on the host, spec text)."""
     out = tmp_path_factory.mktemp("crates")
     specs = {}
     for dirname in NEW_CRATES:
         name, version = dirname.rsplit("-", 1)
-        archive = crate_archive(registry / dirname, out, name, version, skip=DEBIAN_ONLY)
+        archive = crate_archive(corpus_registry / dirname, out, name, version, skip=DEBIAN_ONLY)
         specs[dirname] = (name, archive, buildsys_new(archive))
     return specs
 
@@ -50,79 +43,65 @@ def new_builds(new_specs, tmp_path_factory):
     for suite in SUITES:
         root = BuildRoot(suite, tmp_path_factory.mktemp("new-" + suite))
         logs = {}
-        root.path("/root/rpmbuild/SOURCES").mkdir(parents=True, exist_ok=True)
+        root.path(SOURCES).mkdir(parents=True, exist_ok=True)
         for dirname, (name, archive, spec) in new_specs.items():
-            shutil.copy(archive, root.path("/root/rpmbuild/SOURCES"))
+            shutil.copy(archive, root.path(SOURCES))
             root.write(f"/root/{dirname}.spec", spec.encode())
             logs[dirname] = root.rpmbuild(f"/root/{dirname}.spec", "-ba", check=False)
         out[suite] = (root, logs)
     yield out
     for root, _ in out.values():
-        shutil.rmtree(root.dir, ignore_errors=True)
+        root.remove()
 
 
+@pytest.mark.corpus
+@pytest.mark.slow
 @pytest.mark.parametrize("suite", SUITES)
 @pytest.mark.parametrize("dirname", NEW_CRATES)
-def test_spec_from_buildsys_new_builds_as_it_is(new_builds, new_specs, suite, dirname):
+def test_spec_from_buildsys_new_builds_as_it_is(new_builds, new_specs, corpus_registry, suite, dirname):
     root, logs = new_builds[suite]
     proc = logs[dirname]
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     name = new_specs[dirname][0]
     built = {n for n in package_set(root) if n == name or n.startswith((f"rust-{name}-", f"rust-{name}+"))}
-    expected = set(cargo2rpm_expectations(ensure_corpus() / dirname))
+    expected = set(cargo2rpm_expectations(corpus_registry / dirname))
     # every feature package cargo2rpm knows of, and the application where
     # there are binaries
     assert expected <= built and len(built - expected) <= 1
 
 
-def test_rpm_416_and_420_build_the_same_packages_from_one_spec(new_builds):
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_rpm_416_and_420_build_the_same_packages_from_one_spec(new_builds, corpus_registry):
     sets = {suite: package_set(root) for suite, (root, _) in new_builds.items()}
     for dirname in NEW_CRATES:
-        assert set(cargo2rpm_expectations(ensure_corpus() / dirname)) <= set(sets["trixie"]), dirname
+        assert set(cargo2rpm_expectations(corpus_registry / dirname)) <= set(sets["trixie"]), dirname
     assert sets["bullseye"] == sets["trixie"]
 
 
-@pytest.fixture(scope="module")
-def el9(tmp_path_factory):
-    root = BuildRoot("bullseye", tmp_path_factory.mktemp("el9-stale"))
-    yield root
-    shutil.rmtree(root.dir, ignore_errors=True)
-
-
-def leaf_source(tmp: Path, version: str, extra_feature: str = "") -> Path:
-    src = tmp / f"leaf-{version}"
-    shutil.copytree(LEAF[2], src, ignore=shutil.ignore_patterns("target"))
-    text = (src / "Cargo.toml").read_text().replace('version = "1.2.0"', f'version = "{version}"', 1)
-    if extra_feature:
-        text = text.replace("[features]\n", f"[features]\n{extra_feature} = []\n", 1)
-    (src / "Cargo.toml").write_text(text)
-    return src
+el9 = root_fixture("bullseye")
 
 
 def test_crate_update_with_a_new_feature_regenerates_the_static_sections(el9, tmp_path):
     """The packager bumps Version and nothing else: the new feature's
     package appears on RPM 4.16 too."""
-    src = leaf_source(tmp_path, "1.3.0", "fresh")
-    crate_archive(src, el9.path("/root/rpmbuild/SOURCES"), "leaf", "1.3.0")
-    spec = LEAF[3].read_text().replace("Version:        1.2.0", "Version:        1.3.0")
-    el9.write("/root/rust-leaf.spec", spec.encode())
-    proc = el9.rpmbuild("/root/rust-leaf.spec", "-bb", check=False)
+    spec = el9.stage(leaf_at("1.3.0", tmp_path, extra_feature="fresh"), "/root/rust-leaf.spec")
+    proc = el9.rpmbuild(spec, "-bb", check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "rust-leaf+fresh-devel" in el9.built()
     assert el9.built()["rust-leaf+fresh-devel"].provides == ["crate(leaf/fresh) = 1.3.0", "rust-leaf+fresh-devel = 1.3.0-1"]
 
 
 def test_patch_that_changes_the_features_fails_the_static_build_with_a_diff(el9, tmp_path):
-    src = leaf_source(tmp_path, "1.4.0")
-    crate_archive(src, el9.path("/root/rpmbuild/SOURCES"), "leaf", "1.4.0")
-    original = (src / "Cargo.toml").read_text()
+    crate = leaf_at("1.4.0", tmp_path)
+    spec = el9.stage(crate, "/root/rust-leaf.spec")
+    original = (crate.src / "Cargo.toml").read_text()
     patched = original.replace("[features]\n", "[features]\npatched = []\n", 1)
     patch = "".join(difflib.unified_diff(original.splitlines(True), patched.splitlines(True), "a/Cargo.toml", "b/Cargo.toml"))
-    el9.write("/root/rpmbuild/SOURCES/patched.patch", patch.encode())
-    spec = (LEAF[3].read_text().replace("Version:        1.2.0", "Version:        1.4.0")
-            .replace("Source:         %{crates_source}\n", "Source:         %{crates_source}\nPatch0:         patched.patch\n"))
-    el9.write("/root/rust-leaf.spec", spec.encode())
-    proc = el9.rpmbuild("/root/rust-leaf.spec", "-bb", check=False)
+    el9.write(f"{SOURCES}/patched.patch", patch.encode())
+    el9.write(spec, crate.spec.read_text().replace("Source:         %{crates_source}\n",
+                                                   "Source:         %{crates_source}\nPatch0:         patched.patch\n").encode())
+    proc = el9.rpmbuild(spec, "-bb", check=False)
     log = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "patched = []" in el9.path("/root/rpmbuild/BUILD/leaf-1.4.0/Cargo.toml").read_text(), log[-3000:]

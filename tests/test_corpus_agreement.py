@@ -7,19 +7,34 @@ from __future__ import annotations
 
 import concurrent.futures
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Set
 
 import pytest
 
+import debian_corpus
 import oracles
 from buildsys import manifest, plan
 from buildsys.features import Selection
-from debian_corpus import crate_dirs, ensure_corpus
+from debian_corpus import crate_dirs
 
 cargo2rpm_rpm = pytest.importorskip("cargo2rpm.rpm", reason="cargo2rpm is a test dependency")
 from cargo2rpm.metadata import FeatureFlags, Package  # noqa: E402
 
-CRATES = crate_dirs(ensure_corpus())
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
+
+# The crate names the per-crate test was parametrized with (from the
+# corpus index, not the corpus: collection reads no manifest).
+COLLECTED: List[str] = []
+
+
+def pytest_generate_tests(metafunc):
+    if "crate_name" in metafunc.fixturenames:
+        COLLECTED[:] = debian_corpus.parametrize(metafunc, "crate_name")
+
+
+@pytest.fixture(scope="module")
+def crates(corpus_registry) -> List[Path]:
+    return crate_dirs(corpus_registry)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -29,38 +44,38 @@ def _cargo2rpm_conjunctions():
 
 
 @pytest.fixture(scope="module")
-def corpus() -> Dict[str, Optional[dict]]:
+def corpus(crates) -> Dict[str, Optional[dict]]:
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        metas = list(pool.map(oracles.cargo_metadata, CRATES))
-    return {c.name: m for c, m in zip(CRATES, metas)}
+        metas = list(pool.map(oracles.cargo_metadata, crates))
+    return {c.name: m for c, m in zip(crates, metas)}
 
 
-@pytest.fixture(scope="module")
-def cfg_truth(corpus) -> Dict[str, bool]:
-    exprs = {
-        d["target"]
-        for meta in corpus.values() if meta
-        for pkg in meta["packages"]
-        for d in pkg["dependencies"]
-        if d["target"] and d["target"].startswith("cfg(")
-    }
-    return oracles.rustc_linux_cfg_truth(exprs)
-
-
-def test_corpus_is_large_enough():
-    assert len(CRATES) >= 300
-
-
-def test_cfg_evaluation_agrees_with_rustc_on_every_corpus_target(corpus, cfg_truth, figures):
-    from buildsys.cfg import target_applies
-
-    targets = {
+def targets_of(corpus: Dict[str, Optional[dict]]) -> Set[str]:
+    """Every target a dependency of a corpus crate is written for."""
+    return {
         d["target"]
         for meta in corpus.values() if meta
         for pkg in meta["packages"]
         for d in pkg["dependencies"]
         if d["target"]
     }
+
+
+@pytest.fixture(scope="module")
+def cfg_truth(corpus) -> Dict[str, bool]:
+    return oracles.rustc_linux_cfg_truth(t for t in targets_of(corpus) if t.startswith("cfg("))
+
+
+def test_corpus_is_large_enough(crates):
+    assert len(crates) >= 300
+    # the index the parametrization read is the corpus as it is now
+    assert COLLECTED == [c.name for c in crates]
+
+
+def test_cfg_evaluation_agrees_with_rustc_on_every_corpus_target(corpus, cfg_truth, figures):
+    from buildsys.cfg import target_applies
+
+    targets = targets_of(corpus)
     wrong = []
     for target in sorted(targets):
         expected = oracles.target_is_linux(target, cfg_truth)
@@ -72,7 +87,7 @@ def test_cfg_evaluation_agrees_with_rustc_on_every_corpus_target(corpus, cfg_tru
     assert not wrong
 
 
-def test_cargo_prep_takes_other_systems_tables_out_of_every_corpus_manifest(figures):
+def test_cargo_prep_takes_other_systems_tables_out_of_every_corpus_manifest(crates, figures):
     """%cargo_prep's textual edit must manage every real manifest with
     tables for other systems, quoted headers with escapes included
     ([target."cfg(target_os = \\"windows\\")".dependencies.winapi]); its
@@ -80,7 +95,7 @@ def test_cargo_prep_takes_other_systems_tables_out_of_every_corpus_manifest(figu
     from buildsys.prepare import without_foreign_targets
 
     edited, failed = 0, []
-    for crate_dir in CRATES:
+    for crate_dir in crates:
         text, data = manifest.read_toml(crate_dir / "Cargo.toml")
         try:
             _, removed = without_foreign_targets(text, data, str(crate_dir))
@@ -146,8 +161,8 @@ def _unfiltered_requires(package, feature):
         return [str(exc)]
 
 
-@pytest.mark.parametrize("crate_dir", CRATES, ids=[c.name for c in CRATES])
-def test_crate_agrees_with_cargo_and_cargo2rpm(crate_dir: Path, corpus, cfg_truth, figures):
+def test_crate_agrees_with_cargo_and_cargo2rpm(crate_name: str, corpus_registry, corpus, cfg_truth, figures):
+    crate_dir = corpus_registry / crate_name
     meta = corpus[crate_dir.name]
     assert meta is not None, (crate_dir / "Cargo.toml", "cargo metadata rejected the crate")
     raw = oracles.root_package(meta, crate_dir)

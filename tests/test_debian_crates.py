@@ -12,17 +12,16 @@ a build script, a Linux system crate, a library with a binary."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Dict, Tuple
 
 import pytest
 
 import oracles
-from debian_corpus import DEBIAN_ONLY, ensure_corpus
+from debian_corpus import DEBIAN_ONLY
 from expectations import assert_requires_agree, cargo2rpm_expectations, own_deps
-from fixture_crates import minimal_spec
-from rpmroot import SUITES, BuildRoot, crate_archive
+from helpers import crate_archive, minimal_spec
+from rpmroot import SOURCES, SUITES, BuildRoot
 
 # crate directory in Debian's registry -> extra spec lines. --no-check where
 # the crate's dev-dependencies are not packaged in the roots (cargo cannot
@@ -56,25 +55,27 @@ def is_ours(name: str, crate: str) -> bool:
 
 
 @pytest.fixture(scope="module", params=sorted(SUITES))
-def debian_builds(request, tmp_path_factory):
+def debian_builds(request, corpus_registry, tmp_path_factory):
     """Every crate built in one root per suite, in turn; the logs of failed
     builds are kept for the assertion message."""
-    registry = ensure_corpus()
-    root = BuildRoot(request.param, tmp_path_factory.mktemp("debian-" + request.param))
-    results = {}
-    for dirname, extra in CRATES.items():
-        src = registry / dirname
-        name, version, license_, bins = crate_facts(src)
-        crate_archive(src, root.path("/root/rpmbuild/SOURCES"), name, version, skip=DEBIAN_ONLY)
-        spec = f"/root/rust-{name}.spec"
-        root.write(spec, minimal_spec(name, version, license_, bins, extra).encode())
-        proc = root.rpmbuild(spec, "-ba", check=False)
-        results[dirname] = (src, name, bins, proc)
-    built = root.built()
-    yield root, results, built
-    shutil.rmtree(root.dir, ignore_errors=True)
+    registry = corpus_registry
+    with BuildRoot(request.param, tmp_path_factory.mktemp("debian-" + request.param)) as root:
+        results = {}
+        for dirname, extra in CRATES.items():
+            src = registry / dirname
+            name, version, license_, bins = crate_facts(src)
+            crate_archive(src, root.path(SOURCES), name, version, skip=DEBIAN_ONLY)
+            spec = f"/root/rust-{name}.spec"
+            root.write(spec, minimal_spec(name, version, license_, bins, extra).encode())
+            proc = root.rpmbuild(spec, "-ba", check=False)
+            results[dirname] = (src, name, bins, proc)
+        built = root.built()
+        yield root, results, built
 
 
+@pytest.mark.rpmbuild
+@pytest.mark.corpus
+@pytest.mark.slow
 @pytest.mark.parametrize("dirname", sorted(CRATES))
 def test_unseen_debian_crate_builds_with_the_minimal_spec(debian_builds, dirname, figures):
     root, results, built = debian_builds

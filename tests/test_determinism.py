@@ -16,28 +16,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Dict, List
 
 import pytest
 
-from debian_corpus import DEBIAN_ONLY, ensure_corpus
-from fixture_crates import EXAMPLE, LEAF, MID
-from rpmroot import REPO, BuildRoot, crate_archive
+from debian_corpus import DEBIAN_ONLY
+from helpers import EXAMPLE, LEAF, MID, REGISTRY, buildsys_ok, crate_archive
+from rpmroot import BuildRoot
 
-REGISTRY = "/usr/share/cargo/registry"
 SEEDS = ("0", "1", "4242")
 DEBIAN = ("winapi-0.3.9", "sysinfo-0.30.13", "regex-syntax-0.8.5")
 TMPFS = Path("/dev/shm")
 
 
 def buildsys(*args: str, seed: str = "0") -> bytes:
-    env = dict(os.environ, PYTHONHASHSEED=seed)
-    proc = subprocess.run([sys.executable, "-m", "buildsys", *args], cwd=REPO, env=env, capture_output=True)
-    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
-    return proc.stdout
+    return buildsys_ok(*args, env=dict(os.environ, PYTHONHASHSEED=seed), text=False)  # type: ignore[return-value]
 
 
 def copy_in_order(src: Path, dest: Path, reverse: bool) -> Path:
@@ -50,9 +44,8 @@ def copy_in_order(src: Path, dest: Path, reverse: bool) -> Path:
     return dest
 
 
-def crate_sources() -> Dict[str, Path]:
-    registry = ensure_corpus()
-    found = {f"{c[0]}-{c[1]}": c[2] for c in (LEAF, MID, EXAMPLE)}
+def crate_sources(registry: Path) -> Dict[str, Path]:
+    found = {c.key: c.src for c in (LEAF, MID, EXAMPLE)}
     for dirname in DEBIAN:
         assert (registry / dirname).is_dir(), dirname
         found[dirname] = registry / dirname
@@ -60,11 +53,11 @@ def crate_sources() -> Dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def copies():
+def copies(corpus_registry):
     """Crate -> two copies of it, written in opposite orders on tmpfs."""
     base = Path(os.environ.get("BUILDSYS_TMPFS", str(TMPFS))) / f"buildsys-determinism-{os.getpid()}"
     out = {}
-    for name, src in crate_sources().items():
+    for name, src in crate_sources(corpus_registry).items():
         out[name] = [copy_in_order(src, base / side / name, reverse=(side == "b")) for side in ("a", "b")]
     yield out
     shutil.rmtree(base, ignore_errors=True)
@@ -74,12 +67,15 @@ def walk_order(root: Path) -> List[str]:
     return [str(Path(d).relative_to(root) / f) for d, _, files in os.walk(root) for f in files]
 
 
+@pytest.mark.corpus
 def test_the_two_copies_are_read_in_different_orders(copies):
     """Without this the order comparison below could not fail."""
     differing = {name for name, (a, b) in copies.items() if walk_order(a) != walk_order(b)}
     assert set(DEBIAN) | {"leaf-1.2.0"} <= differing
 
 
+@pytest.mark.corpus
+@pytest.mark.slow
 def test_specparts_sections_and_metadata_are_the_same_bytes_every_time(copies, tmp_path):
     for name, pair in copies.items():
         outputs = set()
@@ -98,6 +94,7 @@ def test_specparts_sections_and_metadata_are_the_same_bytes_every_time(copies, t
         assert b"%package -n" in parts and b"%package -n" in sections, name
 
 
+@pytest.mark.corpus
 def test_prepare_and_generator_run_again_change_nothing(copies, tmp_path):
     name = "winapi-0.3.9"
     work = shutil.copytree(copies[name][0], tmp_path / name)
@@ -127,26 +124,26 @@ def rounds(tmp_path_factory):
     """The example crate (library and binary, so arch-specific with
     debuginfo) built clean, then again the way mock retries: -br twice,
     then -bb on the tree the last round prepared."""
-    name, version, src, spec = EXAMPLE
     out = {}
     for how in ("clean", "rounds"):
         root = BuildRoot("trixie", tmp_path_factory.mktemp("rounds-" + how))
-        crate_archive(src, root.path("/root/rpmbuild/SOURCES"), name, version)
-        root.write(f"/root/{spec.name}", spec.read_bytes())
+        spec = root.stage(EXAMPLE)
         debug = "--define '_enable_debug_packages 1'"
         logs = []
         if how == "rounds":
-            logs += [root.rpmbuild(f"/root/{spec.name}", "-br", "--noclean", debug, check=False) for _ in range(2)]
-            logs.append(root.rpmbuild(f"/root/{spec.name}", "-bb", "--noprep", "--noclean", debug))
+            logs += [root.rpmbuild(spec, "-br", "--noclean", debug, check=False) for _ in range(2)]
+            logs.append(root.rpmbuild(spec, "-bb", "--noprep", "--noclean", debug))
         else:
-            logs.append(root.rpmbuild(f"/root/{spec.name}", "-bb", "--noclean", debug))
+            logs.append(root.rpmbuild(spec, "-bb", "--noclean", debug))
         parts = root.path("/root/rpmbuild/BUILD").glob("*/SPECPARTS/*")
         out[how] = (root, logs, {p.name: p.read_bytes() for p in parts})
     yield out
     for root, _, _ in out.values():
-        shutil.rmtree(root.dir, ignore_errors=True)
+        root.remove()
 
 
+@pytest.mark.rpmbuild
+@pytest.mark.slow
 def test_repeated_rounds_build_what_a_clean_build_does(rounds):
     clean_root, _, clean_parts = rounds["clean"]
     root, logs, parts = rounds["rounds"]
@@ -156,6 +153,8 @@ def test_repeated_rounds_build_what_a_clean_build_does(rounds):
     assert parts == clean_parts
 
 
+@pytest.mark.rpmbuild
+@pytest.mark.slow
 def test_rpms_own_debuginfo_specpart_still_makes_its_package(rounds):
     for root, _, parts in rounds.values():
         assert sorted(parts) == ["10-cargo-devel.specpart", "20-cargo-features.specpart", "rpm-debuginfo.specpart"]

@@ -5,40 +5,19 @@ the generator's one-line message in the log, and write no package."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 
-from rpmroot import BuildRoot, crate_archive
+from helpers import crate_archive, crate_spec
+from rpmroot import SOURCES, BuildRoot
+
+pytestmark = pytest.mark.rpmbuild
 
 SUITES = ("trixie", "bullseye")
 GOOD = '[package]\nname = "loud"\nversion = "1.0.0"\nedition = "2021"\n\n[features]\ndefault = []\nfast = []\n'
 # A bug in the generator, put in the installed copy in the root (the only
 # way to have one on purpose): planning raises.
 FAULT = '\n\ndef plan(manifest):  # injected by tests/test_failures.py\n    raise RuntimeError("injected fault")\n'
-
-
-def spec(option: str) -> str:
-    return f"""\
-Name:           rust-loud
-Version:        1.0.0
-Release:        1%{{?dist}}
-Summary:        Fails on purpose
-License:        MIT
-URL:            https://crates.io/crates/loud
-Source:         %{{crates_source}}
-BuildArch:      noarch
-%if %{{cargo_buildsystem}}
-BuildSystem:    cargo
-{f"BuildOption(build): {option}" if option else ""}
-%else
-%cargo_compat {f"-- build: {option}" if option else ""}
-%endif
-
-%description
-%{{summary}}.
-"""
 
 
 CASES = {
@@ -53,8 +32,7 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_failure_stops_the_build_with_the_generators_message(tmp_path, suite, case):
     cargo_toml, option, crash, prefix, message = CASES[case]
-    root = BuildRoot(suite, tmp_path)
-    try:
+    with BuildRoot(suite, tmp_path) as root:
         if crash:
             installed = root.path("/usr/share/buildsys/buildsys/plan.py")
             installed.write_text(installed.read_text() + FAULT)
@@ -62,8 +40,8 @@ def test_failure_stops_the_build_with_the_generators_message(tmp_path, suite, ca
         (src / "src").mkdir(parents=True)
         (src / "src" / "lib.rs").write_text("")
         (src / "Cargo.toml").write_text(cargo_toml)
-        crate_archive(src, root.path("/root/rpmbuild/SOURCES"), "loud", "1.0.0")
-        root.write("/root/rust-loud.spec", spec(option).encode())
+        crate_archive(src, root.path(SOURCES), "loud", "1.0.0")
+        root.write("/root/rust-loud.spec", crate_spec("loud", "1.0.0", "Fails on purpose", build_option=option).encode())
         proc = root.rpmbuild("/root/rust-loud.spec", "-ba", check=False)
         log = proc.stdout + proc.stderr
         assert proc.returncode != 0
@@ -71,5 +49,3 @@ def test_failure_stops_the_build_with_the_generators_message(tmp_path, suite, ca
         assert lines, log[-3000:]
         assert message in lines[0], lines[0]
         assert not list(root.path("/root/rpmbuild/RPMS").rglob("*loud*.rpm"))
-    finally:
-        shutil.rmtree(root.dir, ignore_errors=True)

@@ -28,12 +28,11 @@ from typing import Dict, List, Tuple
 import pytest
 
 from expectations import own_deps
-from repo_helpers import DNF, FIXTURE_MID, Builds, built, inside, install_tools_bridge, installed, make_repo  # noqa: F401 (built: a fixture)
-from rpmroot import BuildRoot, Header, crate_archive
+from helpers import MID, caret
+from repo_helpers import DNF, Builds, built, install_tools_bridge, installed, make_repo  # noqa: F401 (built: a fixture)
+from rpmroot import BuildRoot, Header
 
-
-def caret(cap: str, lo: str, hi: str) -> str:
-    return f"({cap} >= {lo} with {cap} < {hi}~)"
+pytestmark = [pytest.mark.rpmbuild, pytest.mark.slow]
 
 
 # Hand-derived. %cargo_generate_buildrequires (macros.buildsys-srpm) asks for
@@ -81,9 +80,7 @@ def build_srpm(suite: str, workdir: Path, built: Builds) -> Tuple[BuildRoot, str
     root = BuildRoot(suite, workdir / "srpm", install=False)
     root.write("/root/buildsys-srpm-macros.rpm", built.self_rpms.srpm_macros.read_bytes())
     root.run("rpm -i /root/buildsys-srpm-macros.rpm")
-    crate_archive(FIXTURE_MID.src, root.path("/root/rpmbuild/SOURCES"), FIXTURE_MID.name, FIXTURE_MID.version)
-    root.write(f"/root/{FIXTURE_MID.spec.name}", FIXTURE_MID.spec.read_bytes())
-    root.rpmbuild(f"/root/{FIXTURE_MID.spec.name}", "-bs")
+    root.rpmbuild(root.stage(MID), "-bs")
     return root, "/root/rpmbuild/SRPMS/rust-mid-0.4.0-1.src.rpm"
 
 
@@ -106,7 +103,7 @@ def farm_build(suite: str, workdir: Path, built: Builds) -> FarmBuild:
     base = installed(root, "/")
     root.write("/root/mid.src.rpm", srpm_root.path(srpm).read_bytes())
     root.run("rpm -i /root/mid.src.rpm")
-    spec = f"/root/rpmbuild/SPECS/{FIXTURE_MID.spec.name}"
+    spec = f"/root/rpmbuild/SPECS/{MID.spec.name}"
     rounds: List[Round] = []
     for _ in range(5):
         proc = root.rpmbuild(spec, "-br", check=False)
@@ -116,7 +113,7 @@ def farm_build(suite: str, workdir: Path, built: Builds) -> FarmBuild:
         assert proc.returncode == 11, proc.stdout[-3000:] + proc.stderr[-3000:]
         nosrc = sorted(root.path("/root/rpmbuild/SRPMS").glob("*.buildreqs.nosrc.rpm"))
         assert len(nosrc) == 1, nosrc
-        asked = requires_of(root, inside(root, nosrc[0]))
+        asked = requires_of(root, root.inside(nosrc[0]))
         missing = re.findall(r"^\s+(.+) is needed by rust-mid-", proc.stderr, re.M)
         before = set(installed(root, "/"))
         dnf_install(*asked)

@@ -13,46 +13,25 @@ writes no package.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
-from typing import Dict, Tuple
+from typing import Dict
 
 import pytest
 import rpm
 
-from hostile_crates import BUILT, CANARY, REJECTED, Hostile
-from rpmroot import REPO, BuildRoot, crate_archive
+from helpers import REGISTRY, buildsys_new, crate_archive, crate_spec
+from hostile_crates import BUILT, REJECTED, Hostile
+from rpmroot import SOURCES, BuildRoot, read_header
+
+pytestmark = pytest.mark.rpmbuild
 
 SUITES = ("trixie", "bullseye")
-REGISTRY = "/usr/share/cargo/registry"
-
-
-def spec_text(crate: Hostile) -> str:
-    return f"""\
-Name:           rust-{crate.name}
-Version:        {crate.version}
-Release:        1%{{?dist}}
-Summary:        A hostile crate
-License:        MIT
-URL:            https://crates.io/crates/{crate.name}
-Source:         %{{crates_source}}
-BuildArch:      noarch
-%if %{{cargo_buildsystem}}
-BuildSystem:    cargo
-%else
-%cargo_compat
-%endif
-
-%description
-%{{summary}}.
-"""
 
 
 def build(root: BuildRoot, crate: Hostile, workdir: Path):
     src = crate.write(workdir / f"{root.suite}-{crate.name}")
-    crate_archive(src, root.path("/root/rpmbuild/SOURCES"), crate.name, crate.version)
-    root.write(f"/root/rust-{crate.name}.spec", spec_text(crate).encode())
+    crate_archive(src, root.path(SOURCES), crate.name, crate.version)
+    root.write(f"/root/rust-{crate.name}.spec", crate_spec(crate.name, crate.version, "A hostile crate").encode())
     return root.rpmbuild(f"/root/rust-{crate.name}.spec", "-ba", check=False)
 
 
@@ -73,12 +52,9 @@ def canaries(root: BuildRoot) -> list:
 
 
 def headers(root: BuildRoot, crate: Hostile) -> Dict[str, "rpm.hdr"]:
-    ts = rpm.TransactionSet()
-    ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES | rpm._RPMVSF_NODIGESTS)
     found = {}
     for path in sorted(root.path("/root/rpmbuild/RPMS").rglob(f"rust-{crate.name}*.rpm")):
-        with open(path, "rb") as fh:
-            hdr = ts.hdrFromFdno(fh.fileno())
+        hdr = read_header(path)
         found[hdr[rpm.RPMTAG_NAME]] = (path, hdr)
     return found
 
@@ -102,8 +78,7 @@ def test_hostile_text_builds_exactly_the_crates_packages(hostile_builds, crate):
     assert sorted(built) == sorted(crate.packages)
     instdir = f"{REGISTRY}/{crate.name}-{crate.version}"
     for name, (path, hdr) in built.items():
-        inside = "/" + str(path.relative_to(root.upper))
-        assert root.run(f"rpm -qp --scripts --triggers {inside}").stdout.strip() == "", name
+        assert root.run(f"rpm -qp --scripts --triggers {root.inside(path)}").stdout.strip() == "", name
         assert not hdr[rpm.RPMTAG_CHANGELOGTEXT], name
         outside = [f for f in hdr[rpm.RPMTAG_FILENAMES] if f != instdir and not f.startswith(instdir + "/")]
         assert outside == [], name
@@ -174,19 +149,14 @@ def test_buildsys_new_specs_for_hostile_crates_build_and_show_the_text(tmp_path,
     """`buildsys new` puts crate text into Summary, License, comments and
     %description: each spec builds as written, nothing runs, and the
     License tag is the crate's license as written."""
-    root = BuildRoot(suite, tmp_path)
-    try:
+    with BuildRoot(suite, tmp_path) as root:
         for crate in BUILT:
             src = crate.write(tmp_path / crate.name)
-            archive = crate_archive(src, root.path("/root/rpmbuild/SOURCES"), crate.name, crate.version)
-            spec = subprocess.run([sys.executable, "-m", "buildsys", "new", str(archive)], cwd=REPO,
-                                  capture_output=True, text=True, check=True).stdout
-            root.write(f"/root/new-{crate.name}.spec", spec.encode())
+            archive = crate_archive(src, root.path(SOURCES), crate.name, crate.version)
+            root.write(f"/root/new-{crate.name}.spec", buildsys_new(archive).encode())
             proc = root.rpmbuild(f"/root/new-{crate.name}.spec", "-bb", check=False)
             assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
             _, hdr = headers(root, crate)[f"rust-{crate.name}-devel"]
             assert hdr[rpm.RPMTAG_LICENSE] == "MIT AND %(touch buildsys-canary-license)"
             assert words(crate.description)[:40] in words(hdr[rpm.RPMTAG_DESCRIPTION])
         assert canaries(root) == []
-    finally:
-        shutil.rmtree(root.dir, ignore_errors=True)

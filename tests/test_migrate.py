@@ -18,6 +18,8 @@ import sys
 
 import pytest
 
+pytestmark = [pytest.mark.rpmbuild, pytest.mark.corpus]
+
 from debian_corpus import DEBIAN_ONLY, ensure_corpus
 from rpmroot import REPO, crate_archive, payload_file, spec_built
 

@@ -17,7 +17,6 @@ Example counts are printed with the measured figures.
 from __future__ import annotations
 
 import os
-import string
 import tempfile
 from pathlib import Path
 

@@ -7,14 +7,15 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-from roots import ensure_root
-from rpmroot import tomli_wheel
+import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from helpers import FIXTURES, REPO
+from rpmroot import ensure_root, tomli_wheel
 
 
+@pytest.mark.rpmbuild
+@pytest.mark.slow
 def test_unit_tests_pass_under_python39(tmp_path):
     root = ensure_root("bullseye", ["python3", "python3-pytest", "python3-packaging", "python3-pip"])
     # tomli is not packaged for bullseye (EL9 has python3-tomli): the wheel
@@ -28,7 +29,7 @@ def test_unit_tests_pass_under_python39(tmp_path):
     work.mkdir(parents=True)
     shutil.copytree(REPO / "buildsys", work / "buildsys")
     shutil.copytree(REPO / "tests" / "unit", work / "tests" / "unit")
-    shutil.copytree(REPO / "tests" / "fixtures", work / "tests" / "fixtures", symlinks=True)
+    shutil.copytree(FIXTURES, work / "tests" / "fixtures", symlinks=True)
     shutil.copytree(wheels, work / "wheels")
     inner = "/tmp/buildsys-py39"
     install = subprocess.run(

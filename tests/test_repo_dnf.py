@@ -19,8 +19,11 @@ from typing import Dict, FrozenSet, Tuple
 
 import pytest
 
-from repo_helpers import DNF, LEAF_VERSIONS, Builds, built, installed, make_repo, rpm_version  # noqa: F401 (built: a fixture)
+from helpers import rpm_version
+from repo_helpers import DNF, LEAF_VERSIONS, Builds, built, installed, make_repo  # noqa: F401 (built: a fixture)
 from rpmroot import BuildRoot, Header
+
+pytestmark = [pytest.mark.rpmbuild, pytest.mark.slow]
 
 STANDIN = "debian-registry-standin"
 

@@ -14,10 +14,12 @@ from typing import Dict, FrozenSet, List, Tuple
 
 import pytest
 
-from debian_corpus import DEBIAN_ONLY, ensure_corpus
-from fixture_crates import minimal_spec
-from repo_helpers import DNF, inside, installed, make_repo, registry_standin
-from rpmroot import BuildRoot, crate_archive
+from debian_corpus import DEBIAN_ONLY
+from helpers import crate_archive, minimal_spec
+from repo_helpers import DNF, installed, make_repo, registry_standin
+from rpmroot import SOURCES, BuildRoot
+
+pytestmark = [pytest.mark.rpmbuild, pytest.mark.corpus, pytest.mark.slow]
 
 UNSEEN = {"itoa": "1.0.14", "ryu": "1.0.19", "memchr": "2.7.4", "serde_json": "1.0.139"}
 STANDIN = "debian-registry-standin"
@@ -48,22 +50,19 @@ NO_SUCH_FEATURE = ["crate(serde_json/nope)", "crate(memchr/dep:log)", "crate(ito
 
 
 @pytest.fixture(scope="module")
-def unseen_rpms(tmp_path_factory) -> Tuple[BuildRoot, List[str]]:
+def unseen_rpms(corpus_registry, tmp_path_factory) -> Tuple[BuildRoot, List[str]]:
     """The four crates built on RPM 4.20.1, and the stand-in, as paths in
     the trixie root (which has dnf 4 and createrepo_c)."""
-    registry = ensure_corpus()
-    root = BuildRoot("trixie", tmp_path_factory.mktemp("unseen"), extra=DNF["trixie"].extra)
-    for name, version in UNSEEN.items():
-        crate_archive(registry / f"{name}-{version}", root.path("/root/rpmbuild/SOURCES"), name, version,
-                      skip=DEBIAN_ONLY)
-        # tests off: their dev-dependencies are not packaged here
-        spec = minimal_spec(name, version, "MIT OR Apache-2.0", False, "BuildOption: --no-check\n")
-        root.write(f"/root/rust-{name}.spec", spec.encode())
-        root.rpmbuild(f"/root/rust-{name}.spec", "-bb")
-    rpms = [inside(root, p) for p in sorted(root.path("/root/rpmbuild/RPMS").rglob("rust-*.rpm"))]
-    rpms.append(inside(root, registry_standin(root, exclude=list(UNSEEN))))
-    yield root, rpms
-    shutil.rmtree(root.dir, ignore_errors=True)
+    with BuildRoot("trixie", tmp_path_factory.mktemp("unseen"), extra=DNF["trixie"].extra) as root:
+        for name, version in UNSEEN.items():
+            crate_archive(corpus_registry / f"{name}-{version}", root.path(SOURCES), name, version, skip=DEBIAN_ONLY)
+            # tests off: their dev-dependencies are not packaged here
+            spec = minimal_spec(name, version, "MIT OR Apache-2.0", False, "BuildOption: --no-check\n")
+            root.write(f"/root/rust-{name}.spec", spec.encode())
+            root.rpmbuild(f"/root/rust-{name}.spec", "-bb")
+        rpms = [root.inside(p) for p in sorted(root.path("/root/rpmbuild/RPMS").rglob("rust-*.rpm"))]
+        rpms.append(root.inside(registry_standin(root, exclude=list(UNSEEN))))
+        yield root, rpms
 
 
 @pytest.fixture(scope="module", params=sorted(DNF))

@@ -11,16 +11,15 @@ from typing import Dict, List, Tuple
 
 import pytest
 
-from expectations import assert_requires_agree, cargo2rpm_expectations, own_deps, package_set
-from fixture_crates import APP, EXAMPLE, LEAF, MID
-from rpmroot import SUITES, BuildRoot, Header, crate_archive
-
+from expectations import assert_built_as_cargo2rpm_says, assert_requires_agree, cargo2rpm_expectations, own_deps, package_set
+from helpers import APP, EXAMPLE, GATE_CLOSE, GATE_ELSE, GATE_OPEN, LEAF, MID, REGISTRY, Crate, caret, crate_archive
+from rpmroot import SOURCES, SUITES, BuildRoot, Header, root_fixture
 
 SECTION_WORDS = ("%package", "%files", "%prep", "%build", "%install", "%check", "%conf", "%generate_buildrequires")
-
-
-def caret(cap: str, lo: str, hi: str) -> str:
-    return f"({cap} >= {lo} with {cap} < {hi}~)"
+# The chain and the example are built in a root per variant, some 20 s
+# each: the marks ride on the fixtures' parameters, so that every test
+# using them has them.
+IN_A_ROOT_SLOWLY = (pytest.mark.rpmbuild, pytest.mark.slow)
 
 
 # leaf's packages, derived by hand from tests/fixtures/leaf/Cargo.toml and
@@ -42,15 +41,8 @@ LEAF_EXPECTED: Dict[str, Tuple[List[str], List[str]]] = {
 }
 
 
-def build(root: BuildRoot, crate: Tuple[str, str, Path, Path], *args: str, check: bool = True):
-    name, version, src, spec = crate
-    crate_archive(src, root.path("/root/rpmbuild/SOURCES"), name, version)
-    root.write(f"/root/{spec.name}", spec.read_bytes())
-    return root.rpmbuild(f"/root/{spec.name}", *args, check=check)
-
-
-def packages_of(root: BuildRoot, prefix: str) -> Dict[str, Header]:
-    return {n: h for n, h in root.built().items() if n.startswith(prefix)}
+def build(root: BuildRoot, crate: Crate, *args: str, check: bool = True):
+    return root.rpmbuild(root.stage(crate), *args, check=check)
 
 
 # How the chain is built: (suite, forced mode). RPM 4.20 and 6.1 pick
@@ -80,12 +72,10 @@ def build_chain(variant: str, workdir: Path) -> Tuple[BuildRoot, Dict[str, objec
     logs = {}
     logs["leaf"] = build(root, LEAF, "-ba", *force)
     logs["mid-br-missing"] = build(root, MID, "-br", *force, check=False)
-    leaf = packages_of(root, "rust-leaf")
-    root.run("rpm -i " + " ".join("/" + str(h.path.relative_to(root.upper)) for h in leaf.values()))
+    root.install(h.path for h in root.built("rust-leaf").values())
     logs["mid-br"] = build(root, MID, "-br", *force, check=False)
     logs["mid"] = build(root, MID, "-ba", *force)
-    mid = packages_of(root, "rust-mid")
-    root.run("rpm -i " + " ".join("/" + str(h.path.relative_to(root.upper)) for h in mid.values()))
+    root.install(h.path for h in root.built("rust-mid").values())
     logs["app"] = build(root, APP, "-ba", *force)
     # --nodeps only here: the binary's libc.so.6 and friends belong to dpkg
     root.run("rpm -i --nodeps /root/rpmbuild/RPMS/*/app-2.0.0-1.*.rpm")
@@ -102,7 +92,7 @@ def chains_dir(tmp_path_factory):
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-@pytest.fixture(scope="module", params=sorted(VARIANTS))
+@pytest.fixture(scope="module", params=[pytest.param(v, marks=IN_A_ROOT_SLOWLY) for v in sorted(VARIANTS)])
 def chain(request, chains_dir):
     return build_chain(request.param, chains_dir)
 
@@ -118,12 +108,12 @@ def test_every_rpm_and_mode_builds_the_same_packages(chain, chains_dir):
 
 def test_library_spec_yields_one_package_per_feature(chain):
     root, _ = chain
-    assert sorted(packages_of(root, "rust-leaf")) == sorted(LEAF_EXPECTED)
+    assert sorted(root.built("rust-leaf")) == sorted(LEAF_EXPECTED)
 
 
 def test_library_packages_match_hand_derived_dependencies(chain):
     root, _ = chain
-    for name, h in packages_of(root, "rust-leaf").items():
+    for name, h in root.built("rust-leaf").items():
         assert own_deps(h) == (sorted(LEAF_EXPECTED[name][0]), sorted(LEAF_EXPECTED[name][1])), name
         assert h.arch == "noarch", name
 
@@ -131,24 +121,20 @@ def test_library_packages_match_hand_derived_dependencies(chain):
 @pytest.mark.parametrize("crate", [LEAF, MID], ids=["leaf", "mid"])
 def test_built_packages_match_cargo2rpm(chain, crate):
     root, _ = chain
-    expected = cargo2rpm_expectations(crate[2])
-    built = packages_of(root, f"rust-{crate[0]}")
-    assert sorted(built) == sorted(expected)
-    for name, h in built.items():
-        assert own_deps(h) == (expected[name][0], expected[name][1]), name
+    assert_built_as_cargo2rpm_says(root, crate)
 
 
 def test_devel_package_installs_the_crate_into_the_registry(chain):
     root, _ = chain
     h = root.built()["rust-leaf-devel"]
-    base = "/usr/share/cargo/registry/leaf-1.2.0"
+    base = f"{REGISTRY}/leaf-1.2.0"
     assert sorted(h.files) == [base] + [f"{base}/{f}" for f in (".cargo-checksum.json", "Cargo.toml", "LICENSE", "README.md", "src", "src/lib.rs")]
     assert h.fileflags[f"{base}/LICENSE"] & 128, "LICENSE is %license"
     assert h.fileflags[f"{base}/README.md"] & 2, "README.md is %doc"
     # the registry copy is the published manifest minus the Windows table,
     # so that crates built against it resolve offline without winapi
     installed = root.path(f"{base}/Cargo.toml").read_text()
-    original = (LEAF[2] / "Cargo.toml").read_text()
+    original = (LEAF.src / "Cargo.toml").read_text()
     windows = "[target.'cfg(windows)'.dependencies]\nwinapi = { version = \"0.3\", features = [\"winbase\"] }\n\n"
     assert windows in original and installed == original.replace(windows, "")
     assert root.path(f"{base}/.cargo-checksum.json").read_text() == '{"files":{},"package":""}'
@@ -206,18 +192,17 @@ def test_application_builds_offline_against_the_chain_and_runs(chain):
     assert not [n for n in root.built() if n.startswith("rust-app")], "a binary-only crate has no -devel"
 
 
-@pytest.fixture(scope="module", params=sorted(SUITES))
+@pytest.fixture(scope="module", params=[pytest.param(s, marks=IN_A_ROOT_SLOWLY) for s in sorted(SUITES)])
 def example(request, tmp_path_factory):
-    root = BuildRoot(request.param, tmp_path_factory.mktemp("example-" + request.param))
-    log = build(root, EXAMPLE, "-ba")
-    yield root, log
-    shutil.rmtree(root.dir, ignore_errors=True)
+    with BuildRoot(request.param, tmp_path_factory.mktemp("example-" + request.param)) as root:
+        log = build(root, EXAMPLE, "-ba")
+        yield root, log
 
 
 def test_crate_with_library_and_binary(example):
     root, _ = example
-    built = packages_of(root, "rust-hello-features")
-    expected = cargo2rpm_expectations(EXAMPLE[2])
+    built = root.built("rust-hello-features")
+    expected = cargo2rpm_expectations(EXAMPLE.src)
     # RPM's own debuginfo specpart sits beside ours in the same directory
     assert "rust-hello-features-debuginfo" in built
     ours = [n for n in built if not n.endswith(("-debuginfo", "-debugsource"))]
@@ -231,13 +216,10 @@ def test_crate_with_library_and_binary(example):
     assert "/usr/bin/hello" in root.run("rpm -qlp /root/rpmbuild/RPMS/*/rust-hello-features-0*.rpm").stdout
 
 
-GATE_OPEN, GATE_ELSE, GATE_CLOSE = "%if %{cargo_buildsystem}", "%else", "%endif"
-
-
 def test_minimal_library_spec_has_no_sections_to_maintain():
     """About a dozen lines plus the documented version gate (docs/compat.md),
     and no section a packager has to maintain."""
-    for spec in (LEAF[3], MID[3]):
+    for spec in (LEAF.spec, MID.spec):
         lines = [line for line in spec.read_text().splitlines() if line.strip()]
         assert not [line for line in lines if line.split()[0] in SECTION_WORDS], spec
         start, middle, end = lines.index(GATE_OPEN), lines.index(GATE_ELSE), lines.index(GATE_CLOSE)
@@ -247,11 +229,7 @@ def test_minimal_library_spec_has_no_sections_to_maintain():
         assert len(lines) - (end - start + 1) <= 12, spec
 
 
-@pytest.fixture(scope="module")
-def trixie(tmp_path_factory):
-    root = BuildRoot("trixie", tmp_path_factory.mktemp("trixie-errors"))
-    yield root
-    shutil.rmtree(root.dir, ignore_errors=True)
+trixie = root_fixture("trixie")
 
 
 def _failing_spec(root: BuildRoot, extra: str, cargo_toml: str) -> "object":
@@ -259,10 +237,10 @@ def _failing_spec(root: BuildRoot, extra: str, cargo_toml: str) -> "object":
     (src / "src").mkdir(parents=True, exist_ok=True)
     (src / "src" / "lib.rs").write_text("")
     (src / "Cargo.toml").write_text(cargo_toml)
-    spec = (LEAF[3].read_text().replace("Name:           rust-leaf", "Name:           rust-bad")
+    spec = (LEAF.spec.read_text().replace("Name:           rust-leaf", "Name:           rust-bad")
             .replace("BuildOption(check): --skip broken_on_purpose\n", extra))
     root.write("/root/rust-bad.spec", spec.encode())
-    crate_archive(src, root.path("/root/rpmbuild/SOURCES"), "bad", "1.2.0")
+    crate_archive(src, root.path(SOURCES), "bad", "1.2.0")
     return root.rpmbuild("/root/rust-bad.spec", "-ba", check=False)
 
 
@@ -280,6 +258,7 @@ GOOD = '[package]\nname = "bad"\nversion = "1.2.0"\nedition = "2021"\n'
     ],
     ids=["unknown-option", "conflicting-selection", "shell-in-feature", "bad-requirement", "unknown-feature"],
 )
+@pytest.mark.rpmbuild
 def test_bad_input_fails_the_build_visibly(trixie, extra, cargo_toml, message):
     proc = _failing_spec(trixie, extra, cargo_toml)
     assert proc.returncode != 0
@@ -299,6 +278,7 @@ def test_bad_input_fails_the_build_visibly(trixie, extra, cargo_toml, message):
         ("%{crates_source foo 2.0.0}", "https://crates.io/api/v1/crates/foo/2.0.0/download#/foo-2.0.0.crate"),
     ],
 )
+@pytest.mark.rpmbuild
 def test_parse_time_macros_under_real_rpm(trixie, expression, expected):
     out = trixie.run(f"rpm --define 'name rust-leaf' --define 'version 1.2.0~rc.1' --eval '{expression}'").stdout.strip()
     if expression == "%{crates_source}":

@@ -14,39 +14,26 @@ dependencies, not proc-macros or build-dependencies, as cargo resolves them.
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
-import subprocess
-import sys
-import tarfile
-from pathlib import Path
 from typing import Dict, Set, Tuple
 
 import pytest
 import rpm
 
-from fixture_crates import REPO
-from rpmroot import DEBIAN_REGISTRY_CARGO_CONFIG, REGISTRY, BuildRoot, crate_archive, payload_file
+from helpers import FIXTURES, REGISTRY, buildsys_new, crate_archive, reproducible_tar
+from rpmroot import DEBIAN_REGISTRY_CARGO_CONFIG, SOURCES, BuildRoot, payload_file
 
 try:
     import tomllib
 except ImportError:  # Python < 3.11
     import tomli as tomllib  # type: ignore[no-redef]
 
+pytestmark = [pytest.mark.rpmbuild, pytest.mark.slow]
+
 NAME, VERSION = "vendapp", "0.4.0"
-SRC = REPO / "tests" / "fixtures" / NAME
+SRC = FIXTURES / NAME
 SUITES = ("trixie", "bullseye")
-
-
-def deterministic_tar_xz(files: Dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:xz") as tar:
-        for name in sorted(files):
-            info = tarfile.TarInfo(name)
-            info.size, info.mode, info.mtime = len(files[name]), 0o644, 0
-            tar.addfile(info, io.BytesIO(files[name]))
-    return buf.getvalue()
 
 
 def linked_crates(metadata: dict) -> Set[Tuple[str, str]]:
@@ -74,45 +61,40 @@ def vendored(tmp_path_factory):
     """(the .crate with Cargo.lock, the vendor tarball, the expected
     bundled crates), made offline in the trixie root."""
     out = tmp_path_factory.mktemp("vendored")
-    root = BuildRoot("trixie", out / "lock")
-    shutil.copytree(SRC, root.path(f"/root/{NAME}"))
-    root.write("/root/.cargo/config.toml", DEBIAN_REGISTRY_CARGO_CONFIG)
-    root.run(f"cd /root/{NAME} && cargo generate-lockfile --offline --quiet")
-    meta = json.loads(root.run(f"cd /root/{NAME} && cargo metadata --offline --format-version 1 "
-                               "--filter-platform x86_64-unknown-linux-gnu").stdout)
-    lock = tomllib.loads(root.path(f"/root/{NAME}/Cargo.lock").read_text())
-    files: Dict[str, bytes] = {}
-    for package in lock["package"]:
-        if "source" not in package:
-            continue  # the application itself
-        crate_dir = root.lower / REGISTRY.lstrip("/") / f"{package['name']}-{package['version']}"
-        for path in crate_dir.rglob("*"):
-            if path.is_file():
-                files[f"vendor/{crate_dir.name}/{path.relative_to(crate_dir)}"] = path.read_bytes()
-    tarball = out / f"{NAME}-{VERSION}-vendor.tar.xz"
-    tarball.write_bytes(deterministic_tar_xz(files))
-    src = shutil.copytree(SRC, out / "src")
-    shutil.copy(root.path(f"/root/{NAME}/Cargo.lock"), src / "Cargo.lock")
-    archive = crate_archive(src, out, NAME, VERSION)
-    shutil.rmtree(root.dir, ignore_errors=True)
+    with BuildRoot("trixie", out / "lock") as root:
+        shutil.copytree(SRC, root.path(f"/root/{NAME}"))
+        root.write("/root/.cargo/config.toml", DEBIAN_REGISTRY_CARGO_CONFIG)
+        root.run(f"cd /root/{NAME} && cargo generate-lockfile --offline --quiet")
+        meta = json.loads(root.run(f"cd /root/{NAME} && cargo metadata --offline --format-version 1 "
+                                   "--filter-platform x86_64-unknown-linux-gnu").stdout)
+        lock = tomllib.loads(root.path(f"/root/{NAME}/Cargo.lock").read_text())
+        files: Dict[str, bytes] = {}
+        for package in lock["package"]:
+            if "source" not in package:
+                continue  # the application itself
+            crate_dir = root.lower / REGISTRY.lstrip("/") / f"{package['name']}-{package['version']}"
+            for path in crate_dir.rglob("*"):
+                if path.is_file():
+                    files[f"vendor/{crate_dir.name}/{path.relative_to(crate_dir)}"] = path.read_bytes()
+        tarball = reproducible_tar(out / f"{NAME}-{VERSION}-vendor.tar.xz", sorted(files.items()))
+        src = shutil.copytree(SRC, out / "src")
+        shutil.copy(root.path(f"/root/{NAME}/Cargo.lock"), src / "Cargo.lock")
+        archive = crate_archive(src, out, NAME, VERSION)
     return archive, tarball, linked_crates(meta)
 
 
 @pytest.fixture(scope="module", params=SUITES)
 def build(request, vendored, tmp_path_factory):
     archive, tarball, _ = vendored
-    root = BuildRoot(request.param, tmp_path_factory.mktemp("vendored-" + request.param))
-    root.run(f"rm -rf {REGISTRY}")  # nothing but the tarball to build from
-    root.path("/root/rpmbuild/SOURCES").mkdir(parents=True, exist_ok=True)
-    for source in (archive, tarball):
-        shutil.copy(source, root.path("/root/rpmbuild/SOURCES"))
-    # the spec is the one `buildsys new --vendored` writes, as it is
-    spec = subprocess.run([sys.executable, "-m", "buildsys", "new", "--vendored", str(archive)], cwd=REPO,
-                          capture_output=True, text=True, check=True).stdout
-    root.write(f"/root/{NAME}.spec", spec.encode())
-    log = root.rpmbuild(f"/root/{NAME}.spec", "-ba")
-    yield root, log
-    shutil.rmtree(root.dir, ignore_errors=True)
+    with BuildRoot(request.param, tmp_path_factory.mktemp("vendored-" + request.param)) as root:
+        root.run(f"rm -rf {REGISTRY}")  # nothing but the tarball to build from
+        root.path(SOURCES).mkdir(parents=True, exist_ok=True)
+        for source in (archive, tarball):
+            shutil.copy(source, root.path(SOURCES))
+        # the spec is the one `buildsys new --vendored` writes, as it is
+        root.write(f"/root/{NAME}.spec", buildsys_new(archive, "--vendored").encode())
+        log = root.rpmbuild(f"/root/{NAME}.spec", "-ba")
+        yield root, log
 
 
 def test_vendored_application_builds_one_package_with_no_crate_buildrequires(build):

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import pytest
 import rpm
@@ -34,6 +33,8 @@ from buildsys.semver import Range, Requirement, Version
 from rpm_judge import RpmJudge
 from rpmroot import DEBIAN_REGISTRY_CARGO_CONFIG, BuildRoot
 from version_pairs import pairs
+
+pytestmark = [pytest.mark.rpmbuild, pytest.mark.slow]
 
 SEED = int(os.environ.get("BUILDSYS_DIFF_SEED", "20261121"))
 COUNT = int(os.environ.get("BUILDSYS_DIFF_PAIRS", "160000"))
@@ -121,12 +122,11 @@ def orders_differ(ver: Version, cargo: Cargo) -> bool:
 
 @pytest.fixture(scope="module")
 def oracle_binary(tmp_path_factory):
-    root = BuildRoot("trixie", tmp_path_factory.mktemp("semver-oracle"))
-    shutil.copytree(ORACLE, root.path("/root/semver_oracle"), ignore=shutil.ignore_patterns("target"))
-    root.write("/root/.cargo/config.toml", DEBIAN_REGISTRY_CARGO_CONFIG)
-    root.run("cd /root/semver_oracle && cargo build --release --offline --quiet")
-    yield root
-    shutil.rmtree(root.dir, ignore_errors=True)
+    with BuildRoot("trixie", tmp_path_factory.mktemp("semver-oracle")) as root:
+        shutil.copytree(ORACLE, root.path("/root/semver_oracle"), ignore=shutil.ignore_patterns("target"))
+        root.write("/root/.cargo/config.toml", DEBIAN_REGISTRY_CARGO_CONFIG)
+        root.run("cd /root/semver_oracle && cargo build --release --offline --quiet")
+        yield root
 
 
 @pytest.fixture(scope="module")

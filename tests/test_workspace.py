@@ -26,21 +26,19 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from buildsys import workspace as workspace_mod
+from buildsys import project as project_mod
+from buildsys import record
 from buildsys.cfg import target_applies
 from buildsys.manifest import tomllib
-from fixture_crates import FIXTURES
-from rpmroot import REPO, BuildRoot, crate_archive, payload_file, spec_built
+from helpers import FIXTURES, REGISTRY, buildsys_new, crate_archive
+from rpmroot import SOURCES, BuildRoot, payload_file, root_fixture, spec_built
 
 WORKSPACE = FIXTURES / "workspace"
 VERSION = "0.3.1"
-REGISTRY = "/usr/share/cargo/registry"
 SUITES = ("trixie", "bullseye")
 # by hand from the fixture's manifests
 DEVEL = {
@@ -69,11 +67,8 @@ CONSUMER = {
 def released(tmp_path_factory):
     """(the release tarball, the spec ``buildsys new`` writes for it)."""
     out = tmp_path_factory.mktemp("workspace")
-    archive = crate_archive(WORKSPACE, out, "wsdemo", VERSION)
-    tarball = archive.rename(out / f"wsdemo-{VERSION}.tar.gz")
-    spec = subprocess.run([sys.executable, "-m", "buildsys", "new", str(tarball)], cwd=REPO,
-                          capture_output=True, text=True, check=True).stdout
-    return tarball, spec
+    tarball = crate_archive(WORKSPACE, out, "wsdemo", VERSION).rename(out / f"wsdemo-{VERSION}.tar.gz")
+    return tarball, buildsys_new(tarball)
 
 
 def test_new_writes_one_spec_for_the_workspace(released):
@@ -87,7 +82,7 @@ def test_new_writes_one_spec_for_the_workspace(released):
     assert "BuildArch:      noarch" not in lines
 
 
-@pytest.fixture(scope="module", params=SUITES)
+@pytest.fixture(scope="module", params=[pytest.param(s, marks=(pytest.mark.rpmbuild, pytest.mark.slow)) for s in SUITES])
 def built(request, released, tmp_path_factory):
     tarball, spec = released
     with spec_built(request.param, tmp_path_factory.mktemp("ws-" + request.param), "wsdemo.spec", spec, [tarball]) as built:
@@ -151,17 +146,15 @@ def test_workspace_binary_is_built_tested_and_runs(built):
 def test_a_crate_outside_builds_against_the_installed_members(built):
     root, _ = built
     headers = root.built()
-    root.run("rpm -i " + " ".join("/" + str(headers[n].path.relative_to(root.upper)) for n in sorted(DEVEL)))
+    root.install(headers[n].path for n in sorted(DEVEL))
     src = root.path("/root/wsgreet-1.0.0")
     for rel, text in CONSUMER.items():
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         (src / rel).write_text(text)
-    archive = crate_archive(src, root.path("/root/rpmbuild/SOURCES"), "wsgreet", "1.0.0")
+    archive = crate_archive(src, root.path(SOURCES), "wsgreet", "1.0.0")
     shutil.rmtree(src)
     # the spec buildsys writes: it builds on 4.16 as on 4.20
-    spec = subprocess.run([sys.executable, "-m", "buildsys", "new", str(archive)], cwd=REPO,
-                          capture_output=True, text=True, check=True).stdout
-    root.write("/root/wsgreet.spec", spec.encode())
+    root.write("/root/wsgreet.spec", buildsys_new(archive).encode())
     root.rpmbuild("/root/wsgreet.spec", "-ba")
     root.run("rpm -i --nodeps /root/rpmbuild/RPMS/*/wsgreet-1.0.0-1.*.rpm")
     assert root.run("wsgreet").stdout == "Hello, consumer!\n"
@@ -177,13 +170,10 @@ def _deps(package: dict) -> list:
                    d["uses_default_features"], tuple(sorted(d["features"])), d["rename"]) for d in package["dependencies"])
 
 
-@pytest.fixture(scope="module")
-def trixie(tmp_path_factory):
-    root = BuildRoot("trixie", tmp_path_factory.mktemp("ws-cargo"))
-    yield root
-    shutil.rmtree(root.dir, ignore_errors=True)
+trixie = root_fixture("trixie")
 
 
+@pytest.mark.rpmbuild
 def test_cargo_reads_each_normalized_manifest_as_the_member_in_its_workspace(trixie):
     """cargo metadata of the workspace as upstream wrote it, against cargo
     metadata of each normalized manifest standing alone. The differences
@@ -195,7 +185,7 @@ def test_cargo_reads_each_normalized_manifest_as_the_member_in_its_workspace(tri
     upstream = _cargo_metadata(trixie, "/root/upstream")
     shutil.copytree(WORKSPACE, trixie.path("/root/prepared"))
     trixie.run(f"buildsys -p /root/prepared prepare --workspace --registry {REGISTRY}")
-    members = workspace_mod.members(trixie.path("/root/prepared"))
+    members = project_mod.load(str(trixie.path("/root/prepared"))).members
     assert sorted(m.name for m in members) == ["wsdemo-cli", "wsdemo-core", "wsdemo-fmt", "wsdemo-testutil"]
     versions = {m.name: str(m.manifest.version) for m in members}
     compared = 0
@@ -203,7 +193,8 @@ def test_cargo_reads_each_normalized_manifest_as_the_member_in_its_workspace(tri
         alone = f"/root/alone/{member.name}"
         shutil.copytree(trixie.path(f"/root/prepared/{member.path}"), trixie.path(alone),
                         ignore=shutil.ignore_patterns(".buildsys"))
-        trixie.path(alone + "/Cargo.toml").write_text(workspace_mod.normalized_text(member, trixie.path("/root/prepared")))
+        normalized = record.normalized_manifest(trixie.path(f"/root/prepared/{member.path}"))
+        trixie.path(alone + "/Cargo.toml").write_text(normalized.read_text())
         ours = _cargo_metadata(trixie, alone)[member.name]
         theirs = upstream[member.name]
         for field in ("version", "license", "edition", "rust_version", "description", "features", "publish", "readme"):
