@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import textwrap
 from pathlib import Path
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -231,3 +232,117 @@ def require_mark(mark: str, what: str) -> None:
     if RUNNING and RUNNING[0].get_closest_marker(mark) is None:  # type: ignore[attr-defined]
         raise AssertionError(f"{RUNNING[0].nodeid} {what} but is not marked {mark!r}: "  # type: ignore[attr-defined]
                              f"add pytest.mark.{mark} to it (or pytestmark to its module)")
+
+
+# --- small crates and workspaces on disk, for the unit tests -----------------
+
+WORKSPACE = FIXTURES / "workspace"
+# a workspace root with two members, a and b (see member)
+WS = '[workspace]\nmembers = ["a", "b"]\n'
+# the [package] of the manifests write_manifest writes, and its version
+HEAD = '[package]\nname = "foo"\nversion = "1.2.3"\nedition = "2021"\n'
+V = "1.2.3"
+
+
+def tree(root: Path, files: Dict[str, str]) -> Path:
+    """``files`` (path -> text) written under ``root``."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def member(name: str, extra: str = "", version: str = 'version = "1.0.0"') -> Dict[str, str]:
+    """The files of a library member ``name`` of a workspace."""
+    return {f"{name}/Cargo.toml": f'[package]\nname = "{name}"\n{version}\n{extra}', f"{name}/src/lib.rs": ""}
+
+
+def write_manifest(root: Path, body: str, files: Sequence[str] = ("src/lib.rs",)):
+    """Crate foo 1.2.3 (HEAD) with ``body`` below its [package], read."""
+    from buildsys import manifest
+
+    (root / "Cargo.toml").write_text(HEAD + textwrap.dedent(body))
+    tree(root, {f: "" for f in files})
+    return manifest.load(str(root / "Cargo.toml"))
+
+
+def crate_caret(name: str, lo: str, hi: str, feature: Optional[str] = None) -> str:
+    """:func:`caret` for ``crate(NAME[/FEATURE])``."""
+    return caret(f"crate({name}/{feature})" if feature else f"crate({name})", lo, hi)
+
+
+def crate_bytes(members: Dict[str, bytes]) -> bytes:
+    """A .crate (tar.gz) holding ``members``: name -> bytes."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def prepared_leaf(tmp_path: Path, cargo_toml: Optional[str] = None) -> Path:
+    """The leaf fixture as %cargo_prep leaves it, in a NAME-VERSION
+    directory; ``cargo_toml`` replaces its manifest first (a patch)."""
+    from buildsys import prepare
+
+    crate = tmp_path / "build" / "leaf-1.2.0"
+    shutil.copytree(LEAF.src, crate, ignore=shutil.ignore_patterns("target"))
+    if cargo_toml is not None:
+        (crate / "Cargo.toml").write_text(cargo_toml)
+    prepare.prepare(crate, REGISTRY)
+    return crate
+
+
+def prepare_workspace(root: Path, **check: str) -> None:
+    """%cargo_prep -w, with ``crate`` and ``rpm_version`` if given."""
+    from buildsys import prepare
+    from buildsys.record import Options
+
+    prepare.prepare(root, REGISTRY, Options(workspace=True), **check)
+
+
+def workspace_at(root: Path):
+    """The workspace project at ``root``, prepared or not."""
+    from buildsys import project
+
+    return project.load(str(root), workspace_option=True)
+
+
+# a manifest body for write_manifest with every kind of feature value and
+# dependency cargo has: dep:, X/f, X?/f, a rename, targets, build and dev
+RICH = """
+[features]
+default = ["std"]
+std = ["bar?/std"]
+derive = ["dep:bar", "bar/derive"]
+color = ["dep:colors"]
+all = ["derive", "color", "baz/extra"]
+
+[dependencies]
+bar = { version = "1.0", optional = true, default-features = false, features = ["alloc"] }
+colors = { package = "termcolor", version = "1.4", optional = true }
+baz = "0.5"
+quux = { version = "2", optional = true }
+
+[target.'cfg(windows)'.dependencies]
+winapi = { version = "0.3", features = ["winbase"] }
+
+[target.'cfg(unix)'.dependencies]
+libc = "0.2"
+
+[build-dependencies]
+cc = { version = "1.0.80", default-features = false }
+
+[dev-dependencies]
+tempfile = "3"
+"""
+
+
+def foo_dependency(requirement: str, feature: Optional[str] = None) -> str:
+    """The RPM dependency on ``crate(foo[/FEATURE])`` of a cargo requirement."""
+    from buildsys.rpmdeps import range_dependency
+    from buildsys.semver import Requirement
+
+    return range_dependency("foo", feature, Requirement.parse(requirement).to_range())

@@ -1,7 +1,5 @@
 """buildsys.archive: the crate archive read at parse time (its skeleton), and errors that name the file inside it."""
 
-import io
-import tarfile
 
 import pytest
 
@@ -9,19 +7,7 @@ from buildsys import newspec, sections
 from buildsys.archive import unpack_skeleton
 from buildsys.errors import BuildsysError
 
-
-REGISTRY = "/usr/share/cargo/registry"
-
-
-def crate_bytes(members):
-    """A .crate (tar.gz) holding ``members``: name -> bytes."""
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
+from helpers import REGISTRY, crate_bytes
 
 
 CARGO = b'[package]\nname = "x"\nversion = "1.0.0"\n'

@@ -3,22 +3,14 @@ one line and exit 1 for a packager's error, quiet for a reader that goes."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from pathlib import Path
-from typing import Dict
 
 import pytest
 
 from buildsys import cli
 
-
-def tree(root: Path, files: Dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
+from helpers import REPO, run_buildsys, tree
 
 
 @pytest.mark.parametrize(
@@ -34,13 +26,6 @@ def test_cli_workspace_errors_are_one_line(tmp_path, capsys, argv, message):
     err = capsys.readouterr().err
     assert err == f"buildsys: error: {tmp_path / 'Cargo.toml'}: {message}\n"
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def buildsys(*args: str, **kw) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", str(REPO)))
-    return subprocess.run([sys.executable, "-m", "buildsys", *args], capture_output=True, env=env, **kw)
-
 
 def test_a_reader_that_stops_reading_is_not_an_internal_error(tmp_path):
     """`buildsys packages | head -1`: the pipe closes after one line. The
@@ -51,7 +36,7 @@ def test_a_reader_that_stops_reading_is_not_an_internal_error(tmp_path):
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "lib.rs").write_text("")
     proc = subprocess.Popen([sys.executable, "-m", "buildsys", "-p", str(tmp_path), "packages"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", str(REPO))),
+                            stderr=subprocess.PIPE, cwd=REPO,
                             bufsize=0)
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.readline()
@@ -66,7 +51,7 @@ def test_a_reader_that_stops_reading_is_not_an_internal_error(tmp_path):
 @pytest.mark.parametrize("action", ["packages", "buildrequires", "is-bin", "bin-paths"])
 def test_a_workspace_manifest_without_workspace_option_is_one_clear_error(tmp_path, action):
     (tmp_path / "Cargo.toml").write_text('[workspace]\nmembers = ["a"]\n')
-    proc = buildsys("-p", str(tmp_path), action, text=True)
+    proc = run_buildsys("-p", str(tmp_path), action)
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1
     assert "workspace manifest without [package]" in proc.stderr
@@ -78,8 +63,8 @@ def test_packages_lists_every_member_of_a_prepared_workspace(tmp_path):
 
     root = tmp_path / "ws"
     shutil.copytree(REPO / "tests" / "fixtures" / "workspace", root, symlinks=True)
-    assert buildsys("-p", str(root), "prepare", "--workspace", "--registry", "/r").returncode == 0
-    out = buildsys("-p", str(root), "packages", text=True).stdout.split("\n")
+    assert run_buildsys("-p", str(root), "prepare", "--workspace", "--registry", "/r").returncode == 0
+    out = run_buildsys("-p", str(root), "packages").stdout.split("\n")
     names = [line for line in out if line and not line.startswith(" ")]
     # the two publishable library members of docs/workspaces.md's fixture, each with -devel first
     assert names[0] == "rust-wsdemo-core-devel"
@@ -96,7 +81,7 @@ def test_metadata_summary_has_no_percent_words_like_every_other_summary(tmp_path
     (tmp_path / "src" / "lib.rs").write_text("")
     import json
 
-    doc = json.loads(buildsys("-p", str(tmp_path), "metadata", text=True).stdout)
-    spec = buildsys("new", str(tmp_path), text=True).stdout
+    doc = json.loads(run_buildsys("-p", str(tmp_path), "metadata").stdout)
+    spec = run_buildsys("new", str(tmp_path)).stdout
     assert doc["summary"] == "A safe parser"
     assert "Summary:        A safe parser\n" in spec

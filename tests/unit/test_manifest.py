@@ -3,67 +3,23 @@
 expectations derived by hand."""
 
 import re
-import textwrap
 
 import pytest
 
 from buildsys import manifest, plan
 from buildsys.errors import BuildsysError
 
-
-HEAD = '[package]\nname = "foo"\nversion = "1.2.3"\nedition = "2021"\n'
-V = "1.2.3"
-
-
-def write(tmp_path, body, files=("src/lib.rs",)):
-    (tmp_path / "Cargo.toml").write_text(HEAD + textwrap.dedent(body))
-    for f in files:
-        (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / f).write_text("")
-    return manifest.load(str(tmp_path / "Cargo.toml"))
-
-
-def caret(name, lo, hi, feature=None):
-    cap = f"crate({name}/{feature})" if feature else f"crate({name})"
-    return f"({cap} >= {lo} with {cap} < {hi}~)"
-
-
-RICH = """
-[features]
-default = ["std"]
-std = ["bar?/std"]
-derive = ["dep:bar", "bar/derive"]
-color = ["dep:colors"]
-all = ["derive", "color", "baz/extra"]
-
-[dependencies]
-bar = { version = "1.0", optional = true, default-features = false, features = ["alloc"] }
-colors = { package = "termcolor", version = "1.4", optional = true }
-baz = "0.5"
-quux = { version = "2", optional = true }
-
-[target.'cfg(windows)'.dependencies]
-winapi = { version = "0.3", features = ["winbase"] }
-
-[target.'cfg(unix)'.dependencies]
-libc = "0.2"
-
-[build-dependencies]
-cc = { version = "1.0.80", default-features = false }
-
-[dev-dependencies]
-tempfile = "3"
-"""
+from helpers import RICH, V, crate_caret, write_manifest
 
 
 def test_features_include_implicit_ones_for_optional_deps_without_dep_syntax(tmp_path):
-    m = write(tmp_path, RICH)
+    m = write_manifest(tmp_path, RICH)
     # bar and colors are named with dep:, quux is not -> only quux is implicit
     assert sorted(m.features) == ["all", "color", "default", "derive", "quux", "std"]
 
 
 def test_workspace_inheritance_from_the_same_file_is_resolved(tmp_path):
-    m = write(tmp_path, """
+    m = write_manifest(tmp_path, """
 [package.license]
 workspace = true
 [dependencies]
@@ -77,7 +33,7 @@ bar = { version = "1.5", default-features = false }
 """)
     assert m.license == "MIT"
     assert plan.requires(m, "bar") == tuple(sorted([
-        "cargo", f"crate(foo) = {V}", caret("bar", "1.5.0", "2.0.0"), caret("bar", "1.5.0", "2.0.0", "x")]))
+        "cargo", f"crate(foo) = {V}", crate_caret("bar", "1.5.0", "2.0.0"), crate_caret("bar", "1.5.0", "2.0.0", "x")]))
 
 
 @pytest.mark.parametrize(
@@ -97,7 +53,7 @@ bar = { version = "1.5", default-features = false }
 )
 def test_bad_manifest_is_one_clear_error_naming_the_file(tmp_path, body, message):
     with pytest.raises(BuildsysError) as exc:
-        write(tmp_path, body)
+        write_manifest(tmp_path, body)
     text = str(exc.value)
     assert message in text
     assert text.startswith(str(tmp_path / "Cargo.toml") + ": ")

@@ -4,25 +4,12 @@ expectations written by hand."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict
 
 import pytest
 
 from buildsys import cli, newspec
 
-
-def tree(root: Path, files: Dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
-
-
-def member(name: str, extra: str = "", version: str = 'version = "1.0.0"') -> Dict[str, str]:
-    return {f"{name}/Cargo.toml": f'[package]\nname = "{name}"\n{version}\n{extra}', f"{name}/src/lib.rs": ""}
-
-
-WS = '[workspace]\nmembers = ["a", "b"]\n'
+from helpers import WS, member, tree
 
 
 def test_new_on_a_crate_that_only_declares_an_empty_workspace_is_a_crate_spec(tmp_path, capsys):

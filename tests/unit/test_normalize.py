@@ -10,28 +10,11 @@ from typing import Dict
 
 import pytest
 
-from buildsys import prepare, record
+from buildsys import record
 from buildsys.errors import BuildsysError
-from buildsys.record import Options
 from buildsys.tomlread import tomllib
 
-
-REGISTRY = "/usr/share/cargo/registry"
-
-
-def prepare_workspace(root: Path, **check: str) -> None:
-    prepare.prepare(root, REGISTRY, Options(workspace=True), **check)
-
-
-def tree(root: Path, files: Dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
-
-
-def member(name: str, extra: str = "", version: str = 'version = "1.0.0"') -> Dict[str, str]:
-    return {f"{name}/Cargo.toml": f'[package]\nname = "{name}"\n{version}\n{extra}', f"{name}/src/lib.rs": ""}
+from helpers import WS, member, prepare_workspace, tree
 
 
 def normalized(tmp_path: Path, root_toml: str, *members: Dict[str, str], rel: str = "a") -> dict:
@@ -43,7 +26,6 @@ def normalized(tmp_path: Path, root_toml: str, *members: Dict[str, str], rel: st
     return tomllib.loads((root / rel / ".buildsys" / record.NORMALIZED).read_text())
 
 
-WS = '[workspace]\nmembers = ["a", "b"]\n'
 SHARED = (WS + '[workspace.package]\nversion = "2.1.0"\nedition = "2021"\nlicense = "MIT"\nrust-version = "1.74"\n'
           'readme = "README.md"\n[workspace.dependencies]\nlog = "0.4"\n'
           'serde = { version = "1", default-features = false, features = ["std"] }\nb = { path = "b", version = "2.1" }\n'

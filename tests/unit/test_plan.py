@@ -6,70 +6,23 @@ and Fedora's rules (rpm-facts §1, docs/workspaces.md)."""
 from __future__ import annotations
 
 import shutil
-import textwrap
-from pathlib import Path
-from typing import Dict
 
 import pytest
 
-from buildsys import manifest, plan, prepare, project
+from buildsys import manifest, plan
 from buildsys.errors import BuildsysError
 from buildsys.features import Selection
-from buildsys.record import Options
 
-
-HEAD = '[package]\nname = "foo"\nversion = "1.2.3"\nedition = "2021"\n'
-V = "1.2.3"
-
-
-def write(tmp_path, body, files=("src/lib.rs",)):
-    (tmp_path / "Cargo.toml").write_text(HEAD + textwrap.dedent(body))
-    for f in files:
-        (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / f).write_text("")
-    return manifest.load(str(tmp_path / "Cargo.toml"))
-
-
-def caret(name, lo, hi, feature=None):
-    cap = f"crate({name}/{feature})" if feature else f"crate({name})"
-    return f"({cap} >= {lo} with {cap} < {hi}~)"
-
-
-RICH = """
-[features]
-default = ["std"]
-std = ["bar?/std"]
-derive = ["dep:bar", "bar/derive"]
-color = ["dep:colors"]
-all = ["derive", "color", "baz/extra"]
-
-[dependencies]
-bar = { version = "1.0", optional = true, default-features = false, features = ["alloc"] }
-colors = { package = "termcolor", version = "1.4", optional = true }
-baz = "0.5"
-quux = { version = "2", optional = true }
-
-[target.'cfg(windows)'.dependencies]
-winapi = { version = "0.3", features = ["winbase"] }
-
-[target.'cfg(unix)'.dependencies]
-libc = "0.2"
-
-[build-dependencies]
-cc = { version = "1.0.80", default-features = false }
-
-[dev-dependencies]
-tempfile = "3"
-"""
+from helpers import RICH, HEAD, V, WORKSPACE, WS, crate_caret, prepare_workspace, tree, workspace_at, write_manifest
 
 
 def test_devel_requires_nonoptional_linux_deps_with_default_flag(tmp_path):
-    m = write(tmp_path, RICH)
+    m = write_manifest(tmp_path, RICH)
     assert plan.requires(m, None) == tuple(sorted([
         "cargo",
-        caret("baz", "0.5.0", "0.6.0", "default"),
-        caret("libc", "0.2.0", "0.3.0", "default"),
-        caret("cc", "1.0.80", "2.0.0"),  # default-features = false
+        crate_caret("baz", "0.5.0", "0.6.0", "default"),
+        crate_caret("libc", "0.2.0", "0.3.0", "default"),
+        crate_caret("cc", "1.0.80", "2.0.0"),  # default-features = false
     ]))
 
 
@@ -77,32 +30,32 @@ def test_devel_requires_nonoptional_linux_deps_with_default_flag(tmp_path):
     "feature, expected",
     [
         # weak reference: pulls the optional dependency with its own settings
-        ("std", [caret("bar", "1.0.0", "2.0.0"), caret("bar", "1.0.0", "2.0.0", "alloc"),
-                 caret("bar", "1.0.0", "2.0.0", "std")]),
-        ("derive", [caret("bar", "1.0.0", "2.0.0"), caret("bar", "1.0.0", "2.0.0", "alloc"),
-                    caret("bar", "1.0.0", "2.0.0", "derive")]),
+        ("std", [crate_caret("bar", "1.0.0", "2.0.0"), crate_caret("bar", "1.0.0", "2.0.0", "alloc"),
+                 crate_caret("bar", "1.0.0", "2.0.0", "std")]),
+        ("derive", [crate_caret("bar", "1.0.0", "2.0.0"), crate_caret("bar", "1.0.0", "2.0.0", "alloc"),
+                    crate_caret("bar", "1.0.0", "2.0.0", "derive")]),
         # renamed: matched by key "colors", emitted by real name
-        ("color", [caret("termcolor", "1.4.0", "2.0.0", "default")]),
-        ("quux", [caret("quux", "2.0.0", "3.0.0", "default")]),
+        ("color", [crate_caret("termcolor", "1.4.0", "2.0.0", "default")]),
+        ("quux", [crate_caret("quux", "2.0.0", "3.0.0", "default")]),
         # own features become exact requirements; baz/extra on a normal dependency
-        ("all", [f"crate(foo/color) = {V}", f"crate(foo/derive) = {V}", caret("baz", "0.5.0", "0.6.0", "extra")]),
+        ("all", [f"crate(foo/color) = {V}", f"crate(foo/derive) = {V}", crate_caret("baz", "0.5.0", "0.6.0", "extra")]),
         ("default", [f"crate(foo/std) = {V}"]),
     ],
 )
 def test_feature_subpackage_requires(tmp_path, feature, expected):
-    m = write(tmp_path, RICH)
+    m = write_manifest(tmp_path, RICH)
     assert plan.requires(m, feature) == tuple(sorted(["cargo", f"crate(foo) = {V}"] + expected))
 
 
 def test_default_exists_even_when_undeclared(tmp_path):
-    m = write(tmp_path, "")
+    m = write_manifest(tmp_path, "")
     assert plan.feature_names(m) == ("default",)
     assert plan.requires(m, "default") == ("cargo", f"crate(foo) = {V}")
     assert plan.provides(m, "default") == f"crate(foo/default) = {V}"
 
 
 def test_every_feature_gets_a_subpackage_with_provides(tmp_path):
-    m = write(tmp_path, RICH)
+    m = write_manifest(tmp_path, RICH)
     p = plan.plan(m)
     assert [s.name for s in p.subpackages] == [
         "rust-foo-devel", "rust-foo+all-devel", "rust-foo+color-devel", "rust-foo+default-devel",
@@ -116,32 +69,32 @@ def test_every_feature_gets_a_subpackage_with_provides(tmp_path):
     "selection, check, expected_extra",
     [
         # default -> std -> bar?/std: bar stays off, but cargo's resolver wants it present
-        (Selection(), False, [caret("bar", "1.0.0", "2.0.0"), caret("bar", "1.0.0", "2.0.0", "alloc"),
-                              caret("bar", "1.0.0", "2.0.0", "std")]),
+        (Selection(), False, [crate_caret("bar", "1.0.0", "2.0.0"), crate_caret("bar", "1.0.0", "2.0.0", "alloc"),
+                              crate_caret("bar", "1.0.0", "2.0.0", "std")]),
         (Selection(no_default_features=True), False, []),
         (Selection(no_default_features=True, features=("color",)), False,
-         [caret("termcolor", "1.4.0", "2.0.0", "default")]),
-        (Selection(no_default_features=True), True, [caret("tempfile", "3.0.0", "4.0.0", "default")]),
+         [crate_caret("termcolor", "1.4.0", "2.0.0", "default")]),
+        (Selection(no_default_features=True), True, [crate_caret("tempfile", "3.0.0", "4.0.0", "default")]),
     ],
 )
 def test_buildrequires_closure(tmp_path, selection, check, expected_extra):
-    m = write(tmp_path, RICH)
-    base = ["rust >= 1.56", caret("baz", "0.5.0", "0.6.0", "default"), caret("libc", "0.2.0", "0.3.0", "default"),
-            caret("cc", "1.0.80", "2.0.0")]
+    m = write_manifest(tmp_path, RICH)
+    base = ["rust >= 1.56", crate_caret("baz", "0.5.0", "0.6.0", "default"), crate_caret("libc", "0.2.0", "0.3.0", "default"),
+            crate_caret("cc", "1.0.80", "2.0.0")]
     assert plan.buildrequires(m, selection, check) == tuple(sorted(base + expected_extra))
 
 
 def test_buildrequires_all_features_enables_everything(tmp_path):
-    m = write(tmp_path, RICH)
+    m = write_manifest(tmp_path, RICH)
     brs = plan.buildrequires(m, Selection(all_features=True), False)
-    assert caret("bar", "1.0.0", "2.0.0", "derive") in brs
-    assert caret("quux", "2.0.0", "3.0.0", "default") in brs
-    assert caret("baz", "0.5.0", "0.6.0", "extra") in brs
+    assert crate_caret("bar", "1.0.0", "2.0.0", "derive") in brs
+    assert crate_caret("quux", "2.0.0", "3.0.0", "default") in brs
+    assert crate_caret("baz", "0.5.0", "0.6.0", "extra") in brs
     assert not any("winapi" in b for b in brs)
 
 
 def test_rust_version_wins_over_edition(tmp_path):
-    m = write(tmp_path, '[package.metadata]\n')
+    m = write_manifest(tmp_path, '[package.metadata]\n')
     assert "rust >= 1.56" in plan.buildrequires(m, Selection())
     (tmp_path / "Cargo.toml").write_text(HEAD + 'rust-version = "1.74.1"\n')
     m = manifest.load(str(tmp_path))
@@ -155,60 +108,38 @@ def test_rust_version_wins_over_edition(tmp_path):
         ('bar = { path = "../bar" }', []),
         ('bar = { git = "https://example.org/bar" }', []),
         # published with the version: that is what consumers need
-        ('bar = { path = "../bar", version = "1.1" }', [caret("bar", "1.1.0", "2.0.0", "default")]),
+        ('bar = { path = "../bar", version = "1.1" }', [crate_caret("bar", "1.1.0", "2.0.0", "default")]),
         ('bar = { git = "https://example.org/bar", version = "=1.1.4" }', ["crate(bar/default) = 1.1.4"]),
-        ('bar = { version = "1", default_features = false }', [caret("bar", "1.0.0", "2.0.0")]),
+        ('bar = { version = "1", default_features = false }', [crate_caret("bar", "1.0.0", "2.0.0")]),
         ('[target.x86_64-pc-windows-gnu.dependencies]\nbar = "1"', []),
-        ('[target.x86_64-unknown-linux-gnu.dependencies]\nbar = "1"', [caret("bar", "1.0.0", "2.0.0", "default")]),
+        ('[target.x86_64-unknown-linux-gnu.dependencies]\nbar = "1"', [crate_caret("bar", "1.0.0", "2.0.0", "default")]),
     ],
 )
 def test_which_dependencies_become_rpm_dependencies(tmp_path, dep, expected):
     body = dep if dep.startswith("[") else "[dependencies]\n" + dep
-    m = write(tmp_path, body)
+    m = write_manifest(tmp_path, body)
     assert plan.requires(m, None) == tuple(sorted(["cargo"] + expected))
 
 
 def test_required_features_decide_is_bin(tmp_path):
-    m = write(tmp_path, '[[bin]]\nname = "x"\npath = "src/x.rs"\nrequired-features = ["cli"]\n[features]\ncli = []\n',
+    m = write_manifest(tmp_path, '[[bin]]\nname = "x"\npath = "src/x.rs"\nrequired-features = ["cli"]\n[features]\ncli = []\n',
               ["src/x.rs"])
     assert plan.binaries(m, Selection()) == ()
     assert plan.binaries(m, Selection(features=("cli",))) == ("x",)
 
 
 def test_unknown_feature_is_an_error_naming_known_ones(tmp_path):
-    m = write(tmp_path, RICH)
+    m = write_manifest(tmp_path, RICH)
     with pytest.raises(BuildsysError, match="unknown feature 'nope'.*known: all, color"):
         plan.requires(m, "nope")
     with pytest.raises(BuildsysError, match="unknown feature"):
         plan.buildrequires(m, Selection(features=("nope",)))
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "workspace"
-REGISTRY = "/usr/share/cargo/registry"
-
-
-def prepare_workspace(root: Path, **check: str) -> None:
-    prepare.prepare(root, REGISTRY, Options(workspace=True), **check)
-
-
-def workspace_at(root: Path) -> project.Project:
-    return project.load(str(root), workspace_option=True)
-
-
-def tree(root: Path, files: Dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
-
-
-WS = '[workspace]\nmembers = ["a", "b"]\n'
-
 
 def test_unprepared_and_prepared_workspaces_give_the_same_members(tmp_path):
     """Dynamic BuildRequires are generated before %conf prepares the tree."""
     root = tmp_path / "ws"
-    shutil.copytree(FIXTURE, root)
+    shutil.copytree(WORKSPACE, root)
     before = workspace_at(root)
     prepare_workspace(root)
     after = workspace_at(root)
@@ -221,7 +152,7 @@ def test_unprepared_and_prepared_workspaces_give_the_same_members(tmp_path):
 @pytest.fixture
 def fixture_members(tmp_path):
     root = tmp_path / "ws"
-    shutil.copytree(FIXTURE, root)
+    shutil.copytree(WORKSPACE, root)
     prepare_workspace(root)
     return workspace_at(root)
 

@@ -9,37 +9,15 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
-from typing import Dict
 
 import pytest
 
 from buildsys import prepare, record
 from buildsys.errors import BuildsysError
-from buildsys.record import Options
+
+from helpers import REGISTRY, REPO, WORKSPACE, WS, member, prepare_workspace, prepared_leaf, tree
 
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "workspace"
-REGISTRY = "/usr/share/cargo/registry"
-
-
-def prepare_workspace(root: Path, **check: str) -> None:
-    prepare.prepare(root, REGISTRY, Options(workspace=True), **check)
-
-
-def tree(root: Path, files: Dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
-
-
-def member(name: str, extra: str = "", version: str = 'version = "1.0.0"') -> Dict[str, str]:
-    return {f"{name}/Cargo.toml": f'[package]\nname = "{name}"\n{version}\n{extra}', f"{name}/src/lib.rs": ""}
-
-
-WS = '[workspace]\nmembers = ["a", "b"]\n'
 SHARED = (WS + '[workspace.package]\nversion = "2.1.0"\nedition = "2021"\nlicense = "MIT"\nrust-version = "1.74"\n'
           'readme = "README.md"\n[workspace.dependencies]\nlog = "0.4"\n'
           'serde = { version = "1", default-features = false, features = ["std"] }\nb = { path = "b", version = "2.1" }\n'
@@ -61,7 +39,7 @@ def test_prepare_twice_and_any_hash_seed_give_the_same_bytes(tmp_path):
     outputs = []
     for seed in ("0", "1", "4242"):
         root = tmp_path / f"ws{seed}"
-        shutil.copytree(FIXTURE, root)
+        shutil.copytree(WORKSPACE, root)
         env = dict(os.environ, PYTHONHASHSEED=seed,
                    PYTHONPATH=os.pathsep.join([str(REPO)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
         run = [sys.executable, "-m", "buildsys", "-p", str(root)]
@@ -80,7 +58,7 @@ def test_license_links_to_the_root_are_copied_and_the_skeleton_agrees(tmp_path):
     """Members link the root's license; cargo package copies the text. The
     parse-time skeleton (EPEL 9's static sections) must see the same files."""
     root = tmp_path / "wsdemo-0.3.1"
-    shutil.copytree(FIXTURE, root, symlinks=True)
+    shutil.copytree(WORKSPACE, root, symlinks=True)
     assert (root / "crates" / "wsdemo-fmt" / "LICENSE-MIT").is_symlink()  # as the fixture has it
     archive = tmp_path / "wsdemo-0.3.1.tar.gz"
     import tarfile
@@ -93,7 +71,6 @@ def test_license_links_to_the_root_are_copied_and_the_skeleton_agrees(tmp_path):
     assert not link.is_symlink() and link.read_bytes() == (root / "LICENSE-MIT").read_bytes()
     assert not (root / "crates" / "wsdemo-fmt" / "LICENSE-APACHE").exists()  # it has a license of its own
     assert sections.from_prepared(root, REGISTRY) == parsed
-LEAF = REPO / "tests" / "fixtures" / "leaf"
 
 
 def test_a_feature_naming_a_windows_only_dependency_stops_prepare(tmp_path):
@@ -112,16 +89,8 @@ def test_a_feature_naming_a_windows_only_dependency_stops_prepare(tmp_path):
         prepare.prepare(tmp_path, "/usr/share/cargo/registry")
 
 
-def _prepared_leaf(tmp_path):
-    import shutil
-
-    shutil.copytree(LEAF, tmp_path / "leaf")
-    prepare.prepare(tmp_path / "leaf", "/usr/share/cargo/registry")
-    return tmp_path / "leaf"
-
-
 def test_prepare_is_repeatable_and_writes_offline_cargo_config(tmp_path):
-    crate = _prepared_leaf(tmp_path)
+    crate = prepared_leaf(tmp_path)
     first = (crate / "Cargo.toml").read_bytes()
     prepare.prepare(crate, "/usr/share/cargo/registry")
     assert (crate / "Cargo.toml").read_bytes() == first

@@ -8,7 +8,6 @@ import json
 import shutil
 import tarfile
 from pathlib import Path
-from typing import Dict
 
 import pytest
 
@@ -17,32 +16,7 @@ from buildsys.errors import BuildsysError
 from buildsys.features import Selection
 from buildsys.record import Options
 
-
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "workspace"
-REGISTRY = "/usr/share/cargo/registry"
-
-
-def prepare_workspace(root: Path, **check: str) -> None:
-    prepare.prepare(root, REGISTRY, Options(workspace=True), **check)
-
-
-def workspace_at(root: Path) -> project.Project:
-    return project.load(str(root), workspace_option=True)
-
-
-def tree(root: Path, files: Dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
-
-
-def member(name: str, extra: str = "", version: str = 'version = "1.0.0"') -> Dict[str, str]:
-    return {f"{name}/Cargo.toml": f'[package]\nname = "{name}"\n{version}\n{extra}', f"{name}/src/lib.rs": ""}
-
-
-WS = '[workspace]\nmembers = ["a", "b"]\n'
+from helpers import FIXTURES, REGISTRY, WORKSPACE, WS, member, prepare_workspace, tree, workspace_at
 
 
 @pytest.mark.parametrize(
@@ -58,7 +32,7 @@ WS = '[workspace]\nmembers = ["a", "b"]\n'
 )
 def test_the_spec_names_a_member_at_its_version(tmp_path, crate, version, message):
     root = tmp_path / "ws"
-    shutil.copytree(FIXTURE, root)
+    shutil.copytree(WORKSPACE, root)
     if message is None:
         prepare_workspace(root, crate=crate, rpm_version=version)
         return
@@ -87,7 +61,6 @@ def test_a_packaged_member_cannot_need_an_internal_one(tmp_path, a_extra, b_extr
     with pytest.raises(BuildsysError) as exc:
         workspace_at(root)
     assert (exc.value.message, exc.value.path) == (message, str(root / "a" / "Cargo.toml"))
-FIXTURES = REPO / "tests" / "fixtures"
 
 
 def copy(name: str, tmp_path: Path) -> Path:

@@ -3,12 +3,9 @@ Fedora's conventions (rpm-facts §1), written out by hand."""
 
 import pytest
 
-from buildsys.rpmdeps import range_dependency, rpm2semver, semver2rpm
-from buildsys.semver import Requirement, Version
-
-
-def dep(req, feature=None):
-    return range_dependency("foo", feature, Requirement.parse(req).to_range())
+from buildsys.rpmdeps import rpm2semver, semver2rpm
+from buildsys.semver import Version
+from helpers import foo_dependency
 
 
 @pytest.mark.parametrize(
@@ -59,11 +56,11 @@ def dep(req, feature=None):
     ],
 )
 def test_requirement_becomes_fedora_dependency(req, expected):
-    assert dep(req) == expected
+    assert foo_dependency(req) == expected
 
 
 def test_feature_dependency_names_the_feature():
-    assert dep("^1.2.3", "std") == "(crate(foo/std) >= 1.2.3 with crate(foo/std) < 2.0.0~)"
+    assert foo_dependency("^1.2.3", "std") == "(crate(foo/std) >= 1.2.3 with crate(foo/std) < 2.0.0~)"
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,8 @@ by hand."""
 import pytest
 
 from buildsys.errors import BuildsysError
-from buildsys.rpmdeps import range_dependency
 from buildsys.semver import Requirement, Version
-
-
-def dep(req, feature=None):
-    return range_dependency("foo", feature, Requirement.parse(req).to_range())
+from helpers import foo_dependency
 
 
 @pytest.mark.parametrize(
@@ -38,7 +34,7 @@ def dep(req, feature=None):
     ],
 )
 def test_comparators_intersect_to_tightest_range(req, expected):
-    assert dep(req) == expected
+    assert foo_dependency(req) == expected
 
 
 @pytest.mark.parametrize(
@@ -51,7 +47,7 @@ def test_comparators_intersect_to_tightest_range(req, expected):
 )
 def test_empty_intersection_is_an_error(req):
     with pytest.raises(BuildsysError, match="cannot be satisfied"):
-        dep(req)
+        foo_dependency(req)
 
 
 @pytest.mark.parametrize(

@@ -6,36 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
-from typing import Dict
 
 import pytest
 
 from buildsys import manifest, plan, prepare, project, specparts
 from buildsys.errors import BuildsysError
-from buildsys.record import Options
 from buildsys.tomlwrite import dumps
 
-
-REGISTRY = "/usr/share/cargo/registry"
-
-
-def prepare_workspace(root: Path, **check: str) -> None:
-    prepare.prepare(root, REGISTRY, Options(workspace=True), **check)
-
-
-def tree(root: Path, files: Dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
-
-
-def member(name: str, extra: str = "", version: str = 'version = "1.0.0"') -> Dict[str, str]:
-    return {f"{name}/Cargo.toml": f'[package]\nname = "{name}"\n{version}\n{extra}', f"{name}/src/lib.rs": ""}
-
-
-WS = '[workspace]\nmembers = ["a", "b"]\n'
+from helpers import REGISTRY, WS, member, prepare_workspace, prepared_leaf, tree
 
 
 def test_crate_text_of_members_is_escaped_in_specparts(tmp_path):
@@ -55,20 +33,9 @@ def test_crate_text_of_members_is_escaped_in_specparts(tmp_path):
     assert sorted(parts) == ["10-cargo-a-devel.specpart", "10-cargo-b-devel.specpart",
                              "20-cargo-a-features.specpart", "20-cargo-b-features.specpart"]
 
-REPO = Path(__file__).resolve().parents[2]
-LEAF = REPO / "tests" / "fixtures" / "leaf"
-
-
-def _prepared_leaf(tmp_path):
-    import shutil
-
-    shutil.copytree(LEAF, tmp_path / "leaf")
-    prepare.prepare(tmp_path / "leaf", "/usr/share/cargo/registry")
-    return tmp_path / "leaf"
-
 
 def test_specparts_have_one_package_per_feature_each_noarch_with_files(tmp_path):
-    crate = _prepared_leaf(tmp_path)
+    crate = prepared_leaf(tmp_path)
     p = plan.plan(manifest.load(str(crate)))
     parts = specparts.render(p, "/usr/share/cargo/registry", ["Cargo.toml", "LICENSE", "README.md", "src/lib.rs"])
     assert sorted(parts) == ["10-cargo-devel.specpart", "20-cargo-features.specpart"]
@@ -87,7 +54,7 @@ def test_specparts_have_one_package_per_feature_each_noarch_with_files(tmp_path)
 
 
 def test_specparts_are_byte_identical_across_runs(tmp_path):
-    crate = _prepared_leaf(tmp_path)
+    crate = prepared_leaf(tmp_path)
     env = dict(os.environ, RPM_SPECPARTS_DIR=str(tmp_path))
     outs = [
         subprocess.run([sys.executable, "-m", "buildsys", "-p", str(crate), "specparts", "--registry", "/r", "--stdout"],
@@ -105,7 +72,7 @@ def test_specparts_are_byte_identical_across_runs(tmp_path):
     ],
 )
 def test_no_specparts_directory_is_an_error_naming_the_compat_mode(tmp_path, env, message):
-    crate = _prepared_leaf(tmp_path)
+    crate = prepared_leaf(tmp_path)
     environ = {k: v for k, v in os.environ.items() if k != "RPM_SPECPARTS_DIR"}
     environ.update(env)
     proc = subprocess.run([sys.executable, "-m", "buildsys", "-p", str(crate), "specparts", "--registry", "/r"],

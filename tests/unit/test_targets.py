@@ -1,22 +1,12 @@
 """buildsys.targets: library and binary targets, declared or discovered on
 disk as cargo finds them. Expectations are written by hand."""
 
-import textwrap
 
 import pytest
 
 from buildsys import manifest
 
-
-HEAD = '[package]\nname = "foo"\nversion = "1.2.3"\nedition = "2021"\n'
-
-
-def write(tmp_path, body, files=("src/lib.rs",)):
-    (tmp_path / "Cargo.toml").write_text(HEAD + textwrap.dedent(body))
-    for f in files:
-        (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / f).write_text("")
-    return manifest.load(str(tmp_path / "Cargo.toml"))
+from helpers import write_manifest
 
 
 @pytest.mark.parametrize(
@@ -35,7 +25,7 @@ def write(tmp_path, body, files=("src/lib.rs",)):
     ],
 )
 def test_targets_are_discovered_like_cargo(tmp_path, files, body, is_lib, bins):
-    m = write(tmp_path, body, files)
+    m = write_manifest(tmp_path, body, files)
     assert m.is_lib is is_lib
     assert [b.name for b in m.binaries] == bins
 

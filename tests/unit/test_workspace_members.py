@@ -4,36 +4,14 @@ by hand from cargo's documented rules (docs/workspaces.md)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Dict
 
 import pytest
 
-from buildsys import prepare, workspace
+from buildsys import workspace
 from buildsys.errors import BuildsysError
-from buildsys.record import Options
 from buildsys.tomlread import read_toml
 
-
-REGISTRY = "/usr/share/cargo/registry"
-
-
-def prepare_workspace(root: Path, **check: str) -> None:
-    prepare.prepare(root, REGISTRY, Options(workspace=True), **check)
-
-
-def tree(root: Path, files: Dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
-
-
-def member(name: str, extra: str = "", version: str = 'version = "1.0.0"') -> Dict[str, str]:
-    return {f"{name}/Cargo.toml": f'[package]\nname = "{name}"\n{version}\n{extra}', f"{name}/src/lib.rs": ""}
-
-
-WS = '[workspace]\nmembers = ["a", "b"]\n'
+from helpers import WS, member, prepare_workspace, tree
 
 
 @pytest.mark.parametrize(
