@@ -18,21 +18,22 @@ from buildsys.errors import BuildsysError
 from buildsys.files import license_texts, walk_sources
 from buildsys.linuxonly import without_foreign_targets
 from buildsys.normalize import normalize
-from buildsys.project import check_spec_names_a_member, from_record
+from buildsys.project import Project, check_spec_names_a_member, member_of
 from buildsys.record import MemberEntry, Options, ProjectRecord
 from buildsys.tomlread import read_toml
 
 
 def prepare(root: Path, registry: str, options: Options = Options(), vendor: Optional[Path] = None,
-            crate: Optional[str] = None, rpm_version: Optional[str] = None) -> List[str]:
-    """Set up ``root``; returns the target tables taken out (``MEMBER:
-    TABLE`` in a workspace). ``vendor``: a ``cargo vendor`` tarball, whose
+            crate: Optional[str] = None, rpm_version: Optional[str] = None) -> Tuple[Project, List[str]]:
+    """Set up ``root``; returns the project as it is now recorded, and the
+    target tables taken out (``MEMBER: TABLE`` in a workspace). ``vendor``: a ``cargo vendor`` tarball, whose
     crates cargo builds from instead of the registry. ``crate`` and
     ``rpm_version``: what the spec says it builds (%{crate}, %{version})."""
     first = not record.is_prepared(root)
     ids, table = _members(root, options, first)
     removed: List[str] = []
     entries = []
+    members = []
     for rel, (name, _) in ids.items():
         member_dir = root / rel
         if first and table is not None:
@@ -54,16 +55,19 @@ def prepare(root: Path, registry: str, options: Options = Options(), vendor: Opt
         if table is not None and m.name != name:
             raise BuildsysError("the member's name changed in %prep", str(member_dir / "Cargo.toml"))
         entries.append(MemberEntry(rel, m.name, normalized=table is not None))
+        members.append(member_of(rel, m, data, options, normalized=table is not None))
     vendored = None
     if vendor is not None:
         from buildsys import vendor as vendor_mod  # tarfile: only vendored builds pay for it
 
         vendored = vendor_mod.unpack(vendor, root).name
-    record.write_project(root, ProjectRecord(tuple(entries), Options(options.workspace, vendor.name if vendor else None)))
+    recorded = Options(options.workspace, vendor.name if vendor else None)
+    record.write_project(root, ProjectRecord(tuple(entries), recorded))
+    project = Project(root, tuple(members), recorded)
     if crate is not None:
-        check_spec_names_a_member(from_record(root), crate, rpm_version or "")
+        check_spec_names_a_member(project, crate, rpm_version or "")
     cargoconfig.write(root, registry, vendored)
-    return removed
+    return project, removed
 
 
 def _members(root: Path, options: Options, first: bool) -> Tuple[Dict[str, Tuple[str, str]], Optional[Mapping]]:

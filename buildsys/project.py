@@ -109,13 +109,18 @@ def from_archive(archive: Path, registry: str, options: Options) -> Iterator[Pro
     from buildsys.prepare import prepare
 
     with archive_mod.unpacked(archive) as root:
-        prepare(root, registry, options)
-        yield from_record(root)
+        project, _ = prepare(root, registry, options)
+        yield _checked(project)
 
 
 def _member(root: Path, rel: str, data: dict, options: Options, normalized: bool) -> Member:
     member_dir = root / rel
-    m = manifest_mod.from_data(data, member_dir / "Cargo.toml", member_dir)
+    return member_of(rel, manifest_mod.from_data(data, member_dir / "Cargo.toml", member_dir), data, options,
+                     normalized)
+
+
+def member_of(rel: str, m: Manifest, data: dict, options: Options, normalized: bool) -> Member:
+    """The member in ``rel`` whose manifest ``data`` reads as ``m``."""
     internal = options.workspace and not workspace.publishable(data.get("package", {}))
     return Member(rel, m, m.is_lib and not internal, normalized)
 

@@ -18,7 +18,7 @@ from buildsys import record
 from buildsys.errors import BuildsysError
 from buildsys.files import licenses_and_docs
 from buildsys.model import Manifest
-from buildsys.plan import MemberPlan, Plan, Subpackage
+from buildsys.plan import MemberPlan, Plan, Subpackage, packages
 from buildsys.project import Project
 from buildsys.registry import crate_dir
 from buildsys.spectext import escape, one_line, paragraph_lines, spdx
@@ -116,8 +116,6 @@ def render(plan: Plan, registry: str, files: Sequence[str], heading: Heading = H
 
 def for_project(project: Project, registry: str) -> Dict[str, str]:
     """The specparts of every packaged member of a prepared project."""
-    from buildsys.plan import packages
-
     parts: Dict[str, str] = {}
     for member_plan in packages(project):
         files = record.source_files(project.root / member_plan.member.path)

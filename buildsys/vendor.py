@@ -20,10 +20,11 @@ from typing import Iterable, List, Tuple
 
 from buildsys import archive
 from buildsys.errors import BuildsysError
+from buildsys.files import VENDOR_DIR
 from buildsys.rpmdeps import semver2rpm
 from buildsys.semver import Version
 
-DIR = "vendor"
+DIR = VENDOR_DIR  # buildsys.files leaves it out of the crate's sources
 STAMP = ".buildsys-vendor"
 # "name v1.2.3", then " (/path)" for the crate itself and path dependencies,
 # " (*)" for a repeat; cargo tree's {p} format.
