@@ -29,6 +29,9 @@ def test_unit_tests_pass_under_python39(tmp_path):
     work.mkdir(parents=True)
     shutil.copytree(REPO / "buildsys", work / "buildsys")
     shutil.copytree(REPO / "tests" / "unit", work / "tests" / "unit")
+    # The unit tests' shared helpers (tests/helpers.py), on the path the way
+    # tests/conftest.py puts them there on the host.
+    shutil.copy(REPO / "tests" / "helpers.py", work / "tests" / "helpers.py")
     shutil.copytree(FIXTURES, work / "tests" / "fixtures", symlinks=True)
     shutil.copytree(wheels, work / "wheels")
     inner = "/tmp/buildsys-py39"
@@ -39,7 +42,7 @@ def test_unit_tests_pass_under_python39(tmp_path):
     )
     assert install.returncode == 0, install.stderr
     proc = subprocess.run(
-        ["chroot", str(root), "env", f"PYTHONPATH={inner}:{inner}/site", "python3", "-m", "pytest", "-q",
+        ["chroot", str(root), "env", f"PYTHONPATH={inner}:{inner}/tests:{inner}/site", "python3", "-m", "pytest", "-q",
          "-p", "no:cacheprovider", f"{inner}/tests/unit"],
         capture_output=True, text=True,
     )
