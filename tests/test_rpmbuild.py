@@ -252,11 +252,14 @@ GOOD = '[package]\nname = "bad"\nversion = "1.2.0"\nedition = "2021"\n'
     [
         ("BuildOption(build): --frobnicate\n", GOOD, "BuildOption(build): unknown option '--frobnicate'"),
         ("BuildOption: -a -f x\n", GOOD, "BuildOption(conf): -a cannot be combined with -n or -f"),
-        ("BuildOption(install): -f 'x;rm'\n", GOOD, "is not a feature name"),
+        ("BuildOption(install): -f 'x;rm'\n", GOOD, "is not a list of feature names"),
         ("", GOOD + '[dependencies]\nfoo = "not a version"\n', "buildsys: error: "),
         ("", GOOD + '[features]\nx = ["nope"]\n', "buildsys: error: "),
+        # Lua takes any shell-safe list; buildsys knows the crate's features
+        ("BuildOption: -f .nope\n", GOOD, "Cargo.toml: unknown feature '.nope' of crate"),
     ],
-    ids=["unknown-option", "conflicting-selection", "shell-in-feature", "bad-requirement", "unknown-feature"],
+    ids=["unknown-option", "conflicting-selection", "shell-in-feature", "bad-requirement", "unknown-feature",
+         "unknown-feature-option"],
 )
 @pytest.mark.rpmbuild
 def test_bad_input_fails_the_build_visibly(trixie, extra, cargo_toml, message):

@@ -6,84 +6,107 @@
 
 local M = {}
 
--- What each section accepts besides the feature selection.
-M.SECTIONS = {
-  conf = { no_check = true, vendor = true, workspace = true },
-  generate_buildrequires = {},
-  build = {},
-  install = {},
-  check = { no_check = true, harness = true },
-}
+-- The option table (buildsys/options.lua): every BuildOption, the field
+-- it sets and the %cargo_* flags that field becomes.
+local T = require("buildsys.options")
+
+-- Each section: the options it accepts, by word.
+M.SECTIONS = {}
+for _, section in ipairs(T.SECTIONS) do M.SECTIONS[section] = {} end
+for _, opt in ipairs(T.OPTIONS) do
+  for _, section in ipairs(opt.sections) do
+    for _, word in ipairs(opt.words) do M.SECTIONS[section][word] = opt end
+  end
+end
 
 local function fail(section, text)
   error("BuildOption(" .. section .. "): " .. text, 0)
 end
 
-local function feature_list(section, option, value)
-  if value == nil or value == "" then
-    fail(section, option .. " needs a comma-separated list of features")
-  end
-  for name in (value .. ","):gmatch("([^,]*),") do
-    -- cargo's feature syntax (FEATURE, DEP/FEATURE); nothing a shell or
-    -- rpm would read differently
-    if not name:match("^[%w_][%w_.+/-]*$") then
-      fail(section, option .. ": '" .. name .. "' is not a feature name")
-    end
+-- Only what a shell or rpm would read differently is refused here; whether
+-- the names are features of the crate, buildsys says (naming Cargo.toml
+-- and the features it has). No leading "-": buildsys's argparse would take
+-- the list for an option.
+local function feature_list(section, word, value)
+  if not value:match("^[%w_.+/,-]+$") or value:match("^%-") then
+    fail(section, word .. ": '" .. value .. "' is not a list of feature names"
+      .. " (letters, digits and _.+/- between commas)")
   end
   return value
 end
 
--- Parse the words of one section's options. Returns a table:
---   features (string or nil), all, no_default, no_check (booleans),
---   harness (list of words for the test harness), selects (boolean: any
---   of -a/-n/-f given).
+-- What follows an option word, by the table's value kinds: what is missing
+-- when there is nothing, and the check of what is there.
+local VALUES = {
+  features = { needs = "a comma-separated list of features", check = feature_list },
+  source = { needs = "the number of the Source that holds the vendor tarball",
+             check = function(section, word, value)
+               if not value:match("^%d+$") then
+                 fail(section, word .. " needs the number of the Source that holds the vendor tarball")
+               end
+               return value
+             end },
+  test = { needs = "a test name", check = function(_, _, value) return value end },
+}
+
+-- A parse result with nothing given: every field of the table unset.
+local function unset()
+  local o = { selects = false }
+  for _, opt in ipairs(T.OPTIONS) do
+    if opt.adds then
+      o[opt.adds] = {}
+    elseif not opt.value then
+      o[opt.sets] = false
+    end
+  end
+  return o
+end
+
+local SELECTION = {}
+for _, field in ipairs(T.FIELDS) do
+  if field.scope == "selection" then SELECTION[field.name] = true end
+end
+
+-- Parse the words of one section's options into the table's fields (and
+-- selects: whether any of -a/-n/-f was given).
 function M.parse(section, words)
-  local spec = M.SECTIONS[section]
-  if spec == nil then
+  local accepted = M.SECTIONS[section]
+  if accepted == nil then
     fail(section, "'" .. tostring(section) .. "' is not a section BuildSystem: cargo knows")
   end
-  local o = { all = false, no_default = false, no_check = false, harness = {}, selects = false }
+  local o = unset()
   local i = 1
   while i <= #words do
     local w = words[i]
-    local long_features = w:match("^%-%-features=(.*)$")
-    if w == "-a" or w == "--all-features" then
-      o.all, o.selects = true, true
-    elseif w == "-n" or w == "--no-default-features" then
-      o.no_default, o.selects = true, true
-    elseif w == "-f" or w == "--features" then
-      i = i + 1
-      o.features, o.selects = feature_list(section, w, words[i]), true
-    elseif long_features ~= nil then
-      o.features, o.selects = feature_list(section, "--features", long_features), true
-    elseif spec.no_check and w == "--no-check" then
-      o.no_check = true
-    elseif spec.workspace and w == "--workspace" then
-      -- several crates from one source: every member is built, and each
-      -- library member that may be published gets its -devel packages
-      o.workspace = true
-    elseif spec.vendor and w == "--vendor" then
-      i = i + 1
-      -- the number N of the SourceN that holds the cargo vendor tarball
-      if words[i] == nil or not words[i]:match("^%d+$") then
-        fail(section, "--vendor needs the number of the Source that holds the vendor tarball")
-      end
-      o.vendor = words[i]
-    elseif spec.harness and w == "--skip" then
-      i = i + 1
-      if words[i] == nil or words[i] == "" then
-        fail(section, "--skip needs a test name")
-      end
-      table.insert(o.harness, "--skip")
-      table.insert(o.harness, words[i])
-    elseif spec.harness and w == "--" then
-      for j = i + 1, #words do
-        table.insert(o.harness, words[j])
-      end
-      break
-    else
+    local opt, value = accepted[w], nil
+    local long, joined = w:match("^(%-%-[%w-]+)=(.*)$")
+    if opt == nil and long and accepted[long] and accepted[long].value == "features" then
+      opt, w, value = accepted[long], long, joined
+    end
+    if opt == nil then
       fail(section, "unknown option '" .. w .. "' (see docs/buildoptions.md)")
     end
+    if opt.value == "rest" then
+      for j = i + 1, #words do table.insert(o[opt.adds], words[j]) end
+      break
+    elseif opt.value then
+      if value == nil then
+        i = i + 1
+        value = words[i]
+      end
+      local kind = VALUES[opt.value]
+      if value == nil or value == "" then
+        fail(section, w .. " needs " .. kind.needs)
+      end
+      value = kind.check(section, w, value)
+    end
+    if opt.adds then
+      table.insert(o[opt.adds], w)
+      table.insert(o[opt.adds], value)
+    else
+      o[opt.sets] = value or true
+    end
+    if SELECTION[opt.sets] then o.selects = true end
     i = i + 1
   end
   if o.all and (o.no_default or o.features) then
@@ -109,32 +132,42 @@ function M.words(text)
   return out
 end
 
--- A section's selection, else the one given to conf (BuildOption without
--- a section), else cargo's default.
+-- What one section acts on: each field of the table taken from conf (a
+-- BuildOption without a section) or from the section's own options, as
+-- the field's scope says.
 function M.effective(conf, own)
   local o = {}
   local from = own.selects and own or conf
-  o.all, o.no_default, o.features = from.all, from.no_default, from.features
-  o.no_check = conf.no_check or own.no_check
-  o.harness = own.harness
-  o.vendor = conf.vendor
-  o.workspace = conf.workspace
+  for _, field in ipairs(T.FIELDS) do
+    local name = field.name
+    if field.scope == "selection" then
+      o[name] = from[name]
+    elseif field.scope == "conf" then
+      o[name] = conf[name]
+    elseif field.scope == "either" then
+      o[name] = conf[name] or own[name]
+    else
+      o[name] = own[name]
+    end
+  end
   return o
 end
 
--- The selection as the -a/-n/-f flags of the %cargo_* macros.
-function M.flags(o)
-  local f = {}
-  if o.all then table.insert(f, "-a") end
-  if o.no_default then table.insert(f, "-n") end
-  if o.features then table.insert(f, "-f " .. o.features) end
-  return table.concat(f, " ")
-end
-
-local function join(...)
-  local parts = {}
-  for _, p in ipairs({ ... }) do
-    if p ~= "" then table.insert(parts, p) end
+-- One %cargo_* macro call with the flags the table gives that macro for
+-- what o sets.
+function M.call(macro, o)
+  local parts = { "%" .. macro }
+  for _, field in ipairs(T.FIELDS) do
+    local v = o[field.name]
+    local set = v and not (field.list and #v == 0)
+    local flag = (set and field.macros or (not set and field.unset) or {})[macro]
+    if flag then
+      local before, after = flag:match("^(.-)%%s(.*)$")
+      if before then
+        flag = before .. (field.list and table.concat(v, " ") or v) .. after
+      end
+      table.insert(parts, flag)
+    end
   end
   return table.concat(parts, " ")
 end
@@ -149,39 +182,33 @@ function M.body(section, conf, own, tests_off, static)
   if o.workspace and o.features then
     fail(section, "-f cannot be combined with --workspace; use -a or -n (docs/workspaces.md)")
   end
-  local sel = M.flags(o)
-  local no_tests = o.no_check or tests_off
-  -- a vendored application: its crates come in SourceN, so no crate
-  -- BuildRequires, no -devel packages, and cargo-vendor.txt for the
-  -- bundled(crate(...)) Provides
-  local vendored = o.vendor and "-V" or ""
-  -- cargo's --workspace; buildsys itself reads the workspace from what
-  -- %cargo_prep -w recorded
-  local ws = o.workspace and "-w" or ""
+  -- rpmbuild --without check switches the tests off as --no-check does
+  o.no_check = o.no_check or tests_off or false
   if section == "conf" then
-    return join("%cargo_prep", o.vendor and ("-v %{SOURCE" .. o.vendor .. "}") or "", ws)
+    return M.call("cargo_prep", o)
   elseif section == "generate_buildrequires" then
-    return join("%cargo_generate_buildrequires", vendored, ws, sel, no_tests and "" or "-t")
+    return M.call("cargo_generate_buildrequires", o)
   elseif section == "build" then
+    -- a vendored application: cargo-vendor.txt, for the bundled(crate(...))
+    -- Provides, instead of -devel packages
     local tail = static and "%cargo_sections_check" or "%cargo_specparts"
     if o.vendor then
-      tail = "%{" .. join("cargo_vendor_manifest", sel) .. "} > cargo-vendor.txt"
+      tail = "%{" .. M.call("cargo_vendor_manifest", o):sub(2) .. "} > cargo-vendor.txt"
     end
     return table.concat({
-      join("%cargo_build", ws, sel),
-      join("%cargo_license_summary", sel),
+      M.call("cargo_build", o),
+      M.call("cargo_license_summary", o),
       -- braces: a bare parametric macro call would eat the redirection
-      "%{" .. join("cargo_license", sel) .. "} > LICENSE.dependencies",
+      "%{" .. M.call("cargo_license", o):sub(2) .. "} > LICENSE.dependencies",
       tail,
     }, "\n")
   elseif section == "install" then
-    return join("%cargo_install", vendored, sel)
+    return M.call("cargo_install", o)
   elseif section == "check" then
-    if no_tests then
+    if o.no_check then
       return "echo 'buildsys: tests switched off'"
     end
-    local harness = table.concat(o.harness, " ")
-    return join("%cargo_test", ws, sel, harness ~= "" and ("-- -- " .. harness) or "")
+    return M.call("cargo_test", o)
   end
   fail(section, "no such section")
 end
@@ -339,7 +366,9 @@ function M.compat(args)
     local archive = rpm.expand("%{SOURCE0}")
     if static and file_exists(archive) and not opts.conf.vendor then
       local words = { "sections", "--digest", "--archive", archive, "--registry", rpm.expand("%{cargo_registry}") }
-      if opts.conf.workspace then table.insert(words, "--workspace") end
+      for _, field in ipairs(T.FIELDS) do
+        if field.parse_time and opts.conf[field.name] then table.insert(words, field.parse_time) end
+      end
       local text = buildsys(words)
       local digest, rest = text:match("^(%x+)\n(.*)$")
       rpm.define("__buildsys_sections_digest " .. digest)

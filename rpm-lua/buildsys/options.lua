@@ -1,0 +1,78 @@
+-- Every BuildOption of BuildSystem: cargo, declared once, as data.
+-- buildsys/cargo.lua parses BuildOption lines and writes the sections'
+-- %cargo_* calls from these tables alone; tests/test_option_table.py
+-- checks them against the macros' getopt strings (macros.d/), buildsys's
+-- argparse and docs/buildoptions.md. Adding an option: a row in OPTIONS
+-- (and in FIELDS if it sets something new), the macro flag and the code
+-- that acts on it, its line in docs/buildoptions.md.
+
+local T = {}
+
+-- The sections RPM generates for BuildSystem: cargo, in build order.
+T.SECTIONS = { "conf", "generate_buildrequires", "build", "install", "check" }
+
+-- The %cargo_* macros whose flags select features (-a, -n, -f).
+local SELECTING = {
+  "cargo_generate_buildrequires", "cargo_build", "cargo_test", "cargo_install",
+  "cargo_license", "cargo_license_summary", "cargo_vendor_manifest",
+}
+
+local function on(macros, flag)
+  local out = {}
+  for _, m in ipairs(macros) do out[m] = flag end
+  return out
+end
+
+local function selecting(letter)
+  return { scope = "selection", macros = on(SELECTING, letter),
+           cli = { buildrequires = letter:sub(1, 2), ["is-bin"] = letter:sub(1, 2), ["bin-paths"] = letter:sub(1, 2) } }
+end
+
+local function named(name, field)
+  field.name = name
+  return field
+end
+
+-- What parsing sets, in the order the flags appear in a %cargo_* call.
+--   scope: where a section's value comes from:
+--     selection: the section's own -a/-n/-f if it gives any, else conf's
+--     conf:      conf's (recorded by %cargo_prep in .buildsys/project.json)
+--     either:    set if conf or the section sets it
+--     section:   the section's own
+--   macros: MACRO = the flag it becomes in that macro's call ("%s": the
+--     value; a list value is joined with spaces)
+--   unset: MACRO = the flag that macro gets when the field is not set
+--   cli: ACTION = the buildsys option the macros pass that flag on as
+--   parse_time: the option of `buildsys sections` (%cargo_compat, RPM 4.16)
+T.FIELDS = {
+  { name = "vendor", scope = "conf",
+    macros = { cargo_prep = "-v %{SOURCE%s}", cargo_generate_buildrequires = "-V", cargo_install = "-V" },
+    cli = { prepare = "--vendor", buildrequires = "--vendored" } },
+  { name = "workspace", scope = "conf",
+    macros = { cargo_prep = "-w", cargo_generate_buildrequires = "-w", cargo_build = "-w", cargo_test = "-w" },
+    cli = { prepare = "--workspace", buildrequires = "--workspace" }, parse_time = "--workspace" },
+  named("all", selecting("-a")),
+  named("no_default", selecting("-n")),
+  named("features", selecting("-f %s")),
+  { name = "no_check", scope = "either", unset = { cargo_generate_buildrequires = "-t" },
+    cli = { buildrequires = "-t" } },
+  { name = "harness", scope = "section", list = true, macros = { cargo_test = "-- -- %s" } },
+}
+
+-- The words of a BuildOption line.
+--   sets: the field it sets (true, or its value); adds: the list it adds to
+--   value: what follows the word: features (a comma-separated list; also
+--     as --features=LIST), source (a SourceN number), test (a test name,
+--     added after --skip), rest (every word after it)
+T.OPTIONS = {
+  { words = { "-a", "--all-features" }, sets = "all", sections = T.SECTIONS },
+  { words = { "-n", "--no-default-features" }, sets = "no_default", sections = T.SECTIONS },
+  { words = { "-f", "--features" }, sets = "features", value = "features", sections = T.SECTIONS },
+  { words = { "--no-check" }, sets = "no_check", sections = { "conf", "check" } },
+  { words = { "--vendor" }, sets = "vendor", value = "source", sections = { "conf" } },
+  { words = { "--workspace" }, sets = "workspace", sections = { "conf" } },
+  { words = { "--skip" }, adds = "harness", value = "test", sections = { "check" } },
+  { words = { "--" }, adds = "harness", value = "rest", sections = { "check" } },
+}
+
+return T
