@@ -820,3 +820,9 @@ def test_workspace_with_vendor_is_refused(cargo):
 def test_feature_lists_are_refused_with_workspace(cargo, conf, section, own):
     expected = f"BuildOption({section}): -f cannot be combined with --workspace; use -a or -n (docs/workspaces.md)"
     assert cargo.error(cargo.body, section, conf, own) == expected
+
+
+@pytest.mark.parametrize("words", [["--vendor"], ["--vendor", "x"], ["--vendor", "1a"], ["--vendor", ""]])
+def test_vendor_needs_a_source_number(cargo, words):
+    expected = "BuildOption(conf): --vendor needs the number of the Source that holds the vendor tarball"
+    assert cargo.error(cargo.parse, "conf", words) == expected

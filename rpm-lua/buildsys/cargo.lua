@@ -37,12 +37,13 @@ end
 
 -- What follows an option word, by the table's value kinds: what is missing
 -- when there is nothing, and the check of what is there.
-local VALUES = {
+local VALUES
+VALUES = {
   features = { needs = "a comma-separated list of features", check = feature_list },
   source = { needs = "the number of the Source that holds the vendor tarball",
              check = function(section, word, value)
                if not value:match("^%d+$") then
-                 fail(section, word .. " needs the number of the Source that holds the vendor tarball")
+                 fail(section, word .. " needs " .. VALUES.source.needs)
                end
                return value
              end },
