@@ -47,6 +47,8 @@ CRATE = Layout("crate archive", "a crate archive holds one NAME-VERSION director
 
 @dataclass(frozen=True)
 class Member:
+    """One entry of an archive that is safe to unpack."""
+
     parts: Tuple[str, ...]  # the path, never absolute, never with ".."
     kind: str
     info: tarfile.TarInfo

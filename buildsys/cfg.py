@@ -59,6 +59,8 @@ _TOKEN = re.compile(r'\s*(?:([A-Za-z_][A-Za-z0-9_]*)|"((?:[^"\\]|\\.)*)"|([(),=]
 
 @dataclass(frozen=True)
 class _Parser:
+    """A recursive-descent reader of one cfg() expression's tokens."""
+
     tokens: Tuple[Tuple[str, str], ...]
 
     def parse(self) -> Tuple[object, int]:

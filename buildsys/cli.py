@@ -1,18 +1,23 @@
-"""``buildsys [-p PATH] ACTION``: a drop-in for cargo2rpm's CLI, plus
-``metadata`` (everything in one JSON document)."""
+"""Rust crates to RPM packages, from one reading of Cargo.toml: a drop-in for
+cargo2rpm's CLI, plus metadata (everything in one JSON document), and the
+steps of BuildSystem: cargo."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence
 
 from buildsys.errors import BuildsysError
-from buildsys.features import Selection
 
+# Not typing's own TYPE_CHECKING: importing typing costs every call
+# milliseconds that rpmbuild pays hundreds of times (tests/test_imports.py).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+    from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+    from buildsys.features import Selection
     from buildsys.model import Manifest
     from buildsys.project import Project
 
@@ -29,78 +34,141 @@ def _selection_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _selection(args: argparse.Namespace) -> Selection:
+    from buildsys.features import Selection
+
     if args.all_features and (args.features or args.no_default_features):
         raise BuildsysError("--all-features cannot be combined with --features or --no-default-features")
     return Selection.from_list(args.features, args.all_features, args.no_default_features)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="buildsys", description=__doc__.splitlines()[0])
+def _crate_feature(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-f", "-F", "--feature", help="the feature (default: the -devel package)")
+    p.add_argument("-s", "--subpackage", action="store_true", help="FEATURE is a subpackage name")
+
+
+def _buildrequires(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-t", "--with-check", action="store_true", help="include dev-dependencies")
+    p.add_argument("--vendored", action="store_true", help="the crates come vendored: only the toolchain")
+    p.add_argument("--workspace", action="store_true", help="PATH is a workspace root: for every member")
+    _selection_args(p)
+
+
+def _features(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-s", "--skip", default="", help="comma-separated features to leave out")
+
+
+def _conversion(p: argparse.ArgumentParser) -> None:
+    p.add_argument("version")
+
+
+def _prepare(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--registry", required=True, help="the directory registry (%%{cargo_registry})")
+    p.add_argument("--vendor", metavar="TARBALL", help="build from this cargo vendor tarball's vendor/ instead")
+    p.add_argument("--crate", help="the crate the spec builds (%%{crate}): an error if this is another")
+    p.add_argument("--rpm-version", help="the version the spec builds (%%{version}): an error if the crate's differs")
+    p.add_argument("--workspace", action="store_true", help="PATH is a workspace root: prepare every member "
+                   "(then the other actions work on the whole workspace)")
+
+
+def _install(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--registry", required=True)
+    p.add_argument("--destdir", required=True, help="%%{buildroot}")
+
+
+def _specparts(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--registry", required=True)
+    p.add_argument("--dir", help="where to write them (default: $RPM_SPECPARTS_DIR)")
+    p.add_argument("--stdout", action="store_true", help="print them instead")
+
+
+def _sections(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--registry", required=True)
+    p.add_argument("--archive", required=True, help="the .crate in SOURCES (read when the spec is parsed)")
+    p.add_argument("--digest", action="store_true", help="first print the digest %%build checks against")
+    p.add_argument("--workspace", action="store_true", help="the archive holds a workspace")
+    p.add_argument("--check", metavar="DIGEST", help="in %%build (PATH: the prepared crate): fail unless the "
+                   "sections parsed into the spec are the ones the crate gives now")
+
+
+def _new(p: argparse.ArgumentParser) -> None:
+    p.add_argument("crate", metavar="PATH", help="a .crate file or a crate directory")
+    p.add_argument("-o", "--output", help="write the spec here (default: stdout)")
+    p.add_argument("--vendored", action="store_true", help="an application built from a cargo vendor tarball (Source1)")
+    p.add_argument("--from-rust2rpm", metavar="SPEC", help="keep what the packager added to this rust2rpm spec")
+
+
+def _mode(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rpm-version", help="the RPM to decide for (default: the installed one)")
+    p.add_argument("--force", default="", help="a mode the packager wants; an error if this RPM cannot do it")
+
+
+def _generator(p: argparse.ArgumentParser) -> None:
+    p.add_argument("direction", choices=("provides", "requires"))
+    p.add_argument("subpackage", help="the package's name (rust-NAME-devel or rust-NAME+FEATURE-devel)")
+    p.add_argument("tree", help="the directory %%cargo_prep prepared: its recorded answers hold for a Cargo.toml "
+                   "identical to the one they were computed from")
+
+
+def _nothing(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+# Every action: its help line and its arguments. A call builds the parser of
+# its own action only: a whole parser costs several milliseconds of the
+# start-up that rpmbuild pays hundreds of times in a build.
+SUBPARSERS: Dict[str, Tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "buildrequires": ("BuildRequires for a feature selection", _buildrequires),
+    "requires": ("Requires of -devel or of one feature subpackage", _crate_feature),
+    "provides": ("Provides of -devel or of one feature subpackage", _crate_feature),
+    "features": ("the crate's features and 'default', sorted, one per line", _features),
+    "name": ("the crate name", _nothing),
+    "version": ("the crate version", _nothing),
+    "is-lib": ("1 if the crate has a library target, else 0", _nothing),
+    "is-bin": ("1 if the selection builds binaries, else 0", _selection_args),
+    "bin-paths": ("the directories (of workspace members) whose binaries the selection builds, one per line",
+                  _selection_args),
+    "semver2rpm": ("SemVer -> RPM version", _conversion),
+    "rpm2semver": ("RPM version -> SemVer", _conversion),
+    "packages": ("every subpackage with its Provides and Requires, for people", _nothing),
+    "prepare": ("%%cargo_prep: offline cargo setup of an unpacked crate (PATH: its directory)", _prepare),
+    "install": ("%%cargo_install: the library's sources into DESTDIR/REGISTRY", _install),
+    "specparts": ("write the -devel and feature subpackages as specparts", _specparts),
+    "sections": ("the subpackages as static spec sections (compat mode for RPM 4.16)", _sections),
+    "new": ("the single spec for Fedora and EPEL, from a .crate or an unpacked crate", _new),
+    "mode": ("buildsystem, specparts or static: what this RPM supports, best first", _mode),
+    "vendor-manifest": ("cargo tree --format '{p}' on stdin -> cargo-vendor.txt on stdout", _nothing),
+    "vendor-provides": ("bundled(crate(...)) Provides of the cargo-vendor.txt files named on stdin", _nothing),
+    "metadata": ("everything, as one JSON document", _selection_args),
+    "generate": ("rpmbuild's dependency generator (cargo.attr): provides|requires of a subpackage, Cargo.toml "
+                 "paths on stdin", _generator),
+}
+
+
+def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
+    """The parser of every action, or of ``only`` that one."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="buildsys", description=" ".join(__doc__.split()))
     parser.add_argument("-p", "--path", help="Cargo.toml of the crate (or its directory)")
     sub = parser.add_subparsers(dest="action", metavar="ACTION")
-
-    br = sub.add_parser("buildrequires", help="BuildRequires for a feature selection")
-    br.add_argument("-t", "--with-check", action="store_true", help="include dev-dependencies")
-    br.add_argument("--vendored", action="store_true", help="the crates come vendored: only the toolchain")
-    br.add_argument("--workspace", action="store_true", help="PATH is a workspace root: for every member")
-    _selection_args(br)
-
-    for action in ("requires", "provides"):
-        p = sub.add_parser(action, help=f"{action.capitalize()} of -devel or of one feature subpackage")
-        p.add_argument("-f", "-F", "--feature", help="the feature (default: the -devel package)")
-        p.add_argument("-s", "--subpackage", action="store_true", help="FEATURE is a subpackage name")
-
-    feats = sub.add_parser("features", help="the crate's features and 'default', sorted, one per line")
-    feats.add_argument("-s", "--skip", default="", help="comma-separated features to leave out")
-    for action, text in (
-        ("name", "the crate name"),
-        ("version", "the crate version"),
-        ("is-lib", "1 if the crate has a library target, else 0"),
-    ):
-        sub.add_parser(action, help=text)
-    isbin = sub.add_parser("is-bin", help="1 if the selection builds binaries, else 0")
-    _selection_args(isbin)
-    binpaths = sub.add_parser("bin-paths", help="the directories (of workspace members) whose binaries the "
-                              "selection builds, one per line")
-    _selection_args(binpaths)
-    for action, text in (("semver2rpm", "SemVer -> RPM version"), ("rpm2semver", "RPM version -> SemVer")):
-        conv = sub.add_parser(action, help=text)
-        conv.add_argument("version")
-    sub.add_parser("packages", help="every subpackage with its Provides and Requires, for people")
-    prep = sub.add_parser("prepare", help="%%cargo_prep: offline cargo setup of an unpacked crate (PATH: its directory)")
-    prep.add_argument("--registry", required=True, help="the directory registry (%%{cargo_registry})")
-    prep.add_argument("--vendor", metavar="TARBALL", help="build from this cargo vendor tarball's vendor/ instead")
-    prep.add_argument("--crate", help="the crate the spec builds (%%{crate}): an error if this is another")
-    prep.add_argument("--rpm-version", help="the version the spec builds (%%{version}): an error if the crate's differs")
-    prep.add_argument("--workspace", action="store_true", help="PATH is a workspace root: prepare every member "
-                      "(then the other actions work on the whole workspace)")
-    inst = sub.add_parser("install", help="%%cargo_install: the library's sources into DESTDIR/REGISTRY")
-    inst.add_argument("--registry", required=True)
-    inst.add_argument("--destdir", required=True, help="%%{buildroot}")
-    parts = sub.add_parser("specparts", help="write the -devel and feature subpackages as specparts")
-    parts.add_argument("--registry", required=True)
-    parts.add_argument("--dir", help="where to write them (default: $RPM_SPECPARTS_DIR)")
-    parts.add_argument("--stdout", action="store_true", help="print them instead")
-    secs = sub.add_parser("sections", help="the subpackages as static spec sections (compat mode for RPM 4.16)")
-    secs.add_argument("--registry", required=True)
-    secs.add_argument("--archive", required=True, help="the .crate in SOURCES (read when the spec is parsed)")
-    secs.add_argument("--digest", action="store_true", help="first print the digest %%build checks against")
-    secs.add_argument("--workspace", action="store_true", help="the archive holds a workspace")
-    secs.add_argument("--check", metavar="DIGEST", help="in %%build (PATH: the prepared crate): fail unless the "
-                      "sections parsed into the spec are the ones the crate gives now")
-    new = sub.add_parser("new", help="the single spec for Fedora and EPEL, from a .crate or an unpacked crate")
-    new.add_argument("crate", metavar="PATH", help="a .crate file or a crate directory")
-    new.add_argument("-o", "--output", help="write the spec here (default: stdout)")
-    new.add_argument("--vendored", action="store_true", help="an application built from a cargo vendor tarball (Source1)")
-    new.add_argument("--from-rust2rpm", metavar="SPEC", help="keep what the packager added to this rust2rpm spec")
-    mode = sub.add_parser("mode", help="buildsystem, specparts or static: what this RPM supports, best first")
-    mode.add_argument("--rpm-version", help="the RPM to decide for (default: the installed one)")
-    mode.add_argument("--force", default="", help="a mode the packager wants; an error if this RPM cannot do it")
-    sub.add_parser("vendor-manifest", help="cargo tree --format '{p}' on stdin -> cargo-vendor.txt on stdout")
-    sub.add_parser("vendor-provides", help="bundled(crate(...)) Provides of the cargo-vendor.txt files named on stdin")
-    meta = sub.add_parser("metadata", help="everything, as one JSON document")
-    _selection_args(meta)
+    for action, (text, arguments) in SUBPARSERS.items():
+        if only is None or action == only:
+            arguments(sub.add_parser(action, help=text))
     return parser
+
+
+def action_of(argv: Sequence[str]) -> Optional[str]:
+    """The action ``argv`` names, if it names one before anything else
+    argparse would have to judge (then only that action's parser is built)."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-p", "--path"):
+            next(words, None)
+        elif word.startswith("-p") or word.startswith("--path="):
+            continue
+        else:
+            return word if word in SUBPARSERS else None
+    return None
 
 
 def _path(args: argparse.Namespace) -> str:
@@ -132,10 +200,10 @@ def _generator_paths(args: argparse.Namespace) -> List[str]:
 
 
 def _feature(args: argparse.Namespace) -> Optional[str]:
-    from buildsys import plan
+    from buildsys.naming import feature_from_subpackage
 
     if args.subpackage and args.feature is not None:
-        return plan.feature_from_subpackage(args.feature)
+        return feature_from_subpackage(args.feature)
     return args.feature
 
 
@@ -144,18 +212,38 @@ def _out(lines: Sequence[str]) -> None:
         print(line)
 
 
-def act_provides(args: argparse.Namespace) -> None:
-    from buildsys import manifest, plan
+def _answer(paths: Sequence[str], direction: str, feature: Optional[str], tree: Optional[str]) -> None:
+    """Provides or Requires: from the answers %cargo_prep recorded in
+    ``tree`` (by default, the crate's own directory) where they hold for the
+    very file (rpmbuild's generator asks once per subpackage), else from the
+    crate."""
+    from buildsys import answers
 
-    for path in _generator_paths(args):
-        print(plan.provides(manifest.load(path), _feature(args)))
+    for path in paths:
+        cargo_toml = os.path.join(path, "Cargo.toml") if os.path.isdir(path) else path
+        recorded = answers.lookup(tree or os.path.dirname(os.path.abspath(cargo_toml)), cargo_toml, direction, feature)
+        if recorded is None:
+            from buildsys import manifest, plan
+
+            m = manifest.load(path)
+            recorded = [plan.provides(m, feature)] if direction == "provides" else list(plan.requires(m, feature))
+        _out(recorded)
+
+
+def act_provides(args: argparse.Namespace) -> None:
+    _answer(_generator_paths(args), "provides", _feature(args), None)
 
 
 def act_requires(args: argparse.Namespace) -> None:
-    from buildsys import manifest, plan
+    _answer(_generator_paths(args), "requires", _feature(args), None)
 
-    for path in _generator_paths(args):
-        _out(plan.requires(manifest.load(path), _feature(args)))
+
+def act_generate(args: argparse.Namespace) -> None:
+    from buildsys.naming import feature_from_subpackage
+
+    if args.direction not in ("provides", "requires"):
+        raise BuildsysError(f"generate: {args.direction!r} is neither provides nor requires")
+    _answer(_generator_paths(args), args.direction, feature_from_subpackage(args.subpackage), args.tree)
 
 
 def act_buildrequires(args: argparse.Namespace) -> None:
@@ -194,7 +282,7 @@ def act_bin_paths(args: argparse.Namespace) -> None:
     _out(_bin_paths(args))
 
 
-def metadata_document(m: "Manifest", selection: Selection) -> Dict[str, object]:
+def metadata_document(m: Manifest, selection: Selection) -> Dict[str, object]:
     from buildsys import plan as plan_mod
     from buildsys.summary import summary
 
@@ -265,6 +353,8 @@ def act_packages(args: argparse.Namespace) -> None:
 
 
 def act_prepare(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
     from buildsys import prepare, project
     from buildsys.record import Options
 
@@ -278,6 +368,8 @@ def act_prepare(args: argparse.Namespace) -> None:
 
 
 def act_install(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
     from buildsys import registry
 
     registry.install(_project(args), Path(args.destdir), args.registry)
@@ -296,6 +388,8 @@ def act_specparts(args: argparse.Namespace) -> None:
 
 
 def act_sections(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
     from buildsys import project, sections
 
     if args.check is not None:
@@ -308,6 +402,8 @@ def act_sections(args: argparse.Namespace) -> None:
 
 
 def act_new(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
     from buildsys import newspec
 
     carried = None
@@ -336,6 +432,8 @@ def act_vendor_manifest(args: argparse.Namespace) -> None:
 
 def act_vendor_provides(args: argparse.Namespace) -> None:
     """RPM's generator protocol: the matching files' paths on stdin."""
+    from pathlib import Path
+
     from buildsys import vendor
 
     for path in sorted({line.rstrip("\n") for line in sys.stdin if line.strip()}):
@@ -387,17 +485,31 @@ ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "new": act_new,
     "vendor-manifest": act_vendor_manifest,
     "vendor-provides": act_vendor_provides,
+    "generate": act_generate,
 }
 
 
+class _Words:  # an argparse.Namespace in all but its import
+    """The arguments of a call no parser had to read."""
+
+    def __init__(self, **values: object) -> None:
+        self.__dict__.update(values)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.action is None:
-        parser.print_usage(sys.stderr)
-        print("buildsys: error: no action given", file=sys.stderr)
-        return 2
-    generator = (args.action in ("provides", "requires") and not args.path) or args.action == "vendor-provides"
+    words = sys.argv[1:] if argv is None else list(argv)
+    if len(words) == 4 and words[0] == "generate" and not any(w.startswith("-") for w in words):
+        # rpmbuild's generator, hundreds of calls a build: three positional
+        # words need no parser (and no argparse, nor the re it imports)
+        args = _Words(action="generate", path=None, direction=words[1], subpackage=words[2], tree=words[3])
+    else:
+        parser = build_parser(action_of(words))
+        args = parser.parse_args(words)
+        if args.action is None:
+            parser.print_usage(sys.stderr)
+            print("buildsys: error: no action given", file=sys.stderr)
+            return 2
+    generator = args.action in ("generate", "vendor-provides") or (args.action in ("provides", "requires") and not args.path)
     try:
         ACTIONS[args.action](args)
         sys.stdout.flush()

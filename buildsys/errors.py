@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 
 class BuildsysError(Exception):
     """A problem with the input, phrased for a packager.

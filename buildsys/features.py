@@ -13,6 +13,8 @@ from buildsys.model import FeatureValue, Manifest
 
 @dataclass(frozen=True)
 class Selection:
+    """The features a build enables, as cargo's -a, -n and -f say."""
+
     all_features: bool = False
     no_default_features: bool = False
     features: Tuple[str, ...] = ()

@@ -59,6 +59,8 @@ _SPELLING = {tag.lower(): tag for tag in KEPT_TAGS + GATE_TAGS}
 
 @dataclass(frozen=True)
 class Carried:
+    """What a packager added to a rust2rpm spec, kept for the new one."""
+
     name: str
     crate: Optional[str]
     # (tag, value) of KEPT_TAGS outside any %if, in spec order; a value

@@ -11,12 +11,11 @@ This module is the one place that compares RPM versions for that choice.
 
 from __future__ import annotations
 
-import subprocess
-from typing import Dict, Optional
-
-from packaging.version import InvalidVersion, Version
-
 from buildsys.errors import BuildsysError
+
+TYPE_CHECKING = False  # %cargo_buildsystem asks at every parse: no typing
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Tuple
 
 # The first RPM each mode works on. 4.19.90 and 4.18.90 are the alphas of
 # 4.20 and 4.19, where BuildSystem and specparts first appeared.
@@ -37,6 +36,8 @@ def installed_rpm_version() -> str:
         return str(rpm.__version__)
     except ImportError:
         pass
+    import subprocess
+
     try:
         out = subprocess.run(["rpm", "--version"], capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
@@ -44,15 +45,26 @@ def installed_rpm_version() -> str:
     return out.split()[-1]
 
 
-def _parse(rpm_version: str) -> Version:
-    try:
-        return Version(rpm_version)
-    except InvalidVersion:
-        raise BuildsysError(f"cannot read RPM version {rpm_version!r}") from None
+def _parse(rpm_version: str) -> Tuple[int, ...]:
+    """RPM's own versions are dotted numbers (4.19.1.1, 4.19.90 for 4.20's
+    alphas, 6.0.1), and compare number by number as rpm compares them. A
+    suffix after the numbers (4.20.0~rc1, 4.18.0-3) does not move a version
+    across the thresholds above."""
+    numbers = []
+    for part in rpm_version.split("."):
+        digits = len(part) - len(part.lstrip("0123456789"))
+        if digits == 0:
+            break
+        numbers.append(int(part[:digits]))
+        if digits < len(part):
+            break
+    if not numbers:
+        raise BuildsysError(f"cannot read RPM version {rpm_version!r}")
+    return tuple(numbers)
 
 
 def supports(mode: str, rpm_version: str) -> bool:
-    return _parse(rpm_version) >= Version(MINIMUM_RPM[mode])
+    return _parse(rpm_version) >= _parse(MINIMUM_RPM[mode])
 
 
 def select(rpm_version: str, forced: Optional[str] = None) -> str:

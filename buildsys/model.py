@@ -81,12 +81,16 @@ class Dependency:
 
 @dataclass(frozen=True)
 class Binary:
+    """A binary target and the features it needs built."""
+
     name: str
     required_features: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Manifest:
+    """One crate's Cargo.toml, read and checked."""
+
     path: str
     name: str
     version: Version

@@ -13,13 +13,16 @@ left out, any number of comparators becomes one range, and ``X/f`` or
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from buildsys.errors import BuildsysError
 from buildsys.features import Activation, Selection, check_feature, resolve
 from buildsys.model import Dependency, Manifest
-from buildsys.project import Member, Project
+from buildsys.naming import subpackage_name
 from buildsys.rpmdeps import exact_dependency, range_dependency, semver2rpm
+
+if TYPE_CHECKING:  # a crate's generator call needs no project
+    from buildsys.project import Member, Project
 
 # The oldest Rust that understands an edition, for crates without rust-version.
 EDITION_MSRV = {"2018": "1.31", "2021": "1.56", "2024": "1.85"}
@@ -27,6 +30,8 @@ EDITION_MSRV = {"2018": "1.31", "2021": "1.56", "2024": "1.85"}
 
 @dataclass(frozen=True)
 class Subpackage:
+    """One -devel or +FEATURE-devel package, with its dependencies."""
+
     name: str
     feature: Optional[str]
     provides: Tuple[str, ...]
@@ -35,28 +40,11 @@ class Subpackage:
 
 @dataclass(frozen=True)
 class Plan:
+    """Every subpackage one crate yields."""
+
     manifest: Manifest
     rpm_version: str
     subpackages: Tuple[Subpackage, ...]
-
-
-def subpackage_name(crate: str, feature: Optional[str]) -> str:
-    return f"rust-{crate}+{feature}-devel" if feature is not None else f"rust-{crate}-devel"
-
-
-def feature_from_subpackage(name: str) -> Optional[str]:
-    """``rust-NAME+FEATURE-devel`` -> FEATURE; ``rust-NAME-devel`` -> None.
-
-    The crate part is not compared with the crate name: compat packages such
-    as ``rust-foo0.3-devel`` carry a version in it.
-    """
-    if not (name.startswith("rust-") and name.endswith("-devel")):
-        raise BuildsysError(f"subpackage {name!r} is not named rust-CRATE[+FEATURE]-devel")
-    middle = name[len("rust-") : -len("-devel")]
-    crate, plus, feature = middle.partition("+")
-    if not crate:
-        raise BuildsysError(f"subpackage {name!r} has an empty crate name")
-    return feature if plus else None
 
 
 def feature_names(manifest: Manifest) -> Tuple[str, ...]:

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Tuple
 
-from buildsys import cargoconfig, record, tomlwrite, workspace
+from buildsys import answers, cargoconfig, record, tomlwrite, workspace
 from buildsys import manifest as manifest_mod
 from buildsys.errors import BuildsysError
 from buildsys.files import license_texts, walk_sources
@@ -64,6 +64,8 @@ def prepare(root: Path, registry: str, options: Options = Options(), vendor: Opt
     recorded = Options(options.workspace, vendor.name if vendor else None)
     record.write_project(root, ProjectRecord(tuple(entries), recorded))
     project = Project(root, tuple(members), recorded)
+    answers.write(root, [(record.manifest_of(root, e), root / e.path)
+                         for e, m in zip(entries, members) if m.packaged])
     if crate is not None:
         check_spec_names_a_member(project, crate, rpm_version or "")
     cargoconfig.write(root, registry, vendored)

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Iterator, List, Tuple
 
 from buildsys import manifest as manifest_mod
-from buildsys import record, workspace
+from buildsys import record
 from buildsys.errors import BuildsysError
 from buildsys.model import Manifest
-from buildsys.normalize import normalize
 from buildsys.record import Options
 from buildsys.rpmdeps import semver2rpm
 from buildsys.tomlread import read_toml
@@ -44,6 +43,8 @@ class Member:
 
 @dataclass(frozen=True)
 class Project:
+    """What a spec builds: its root, its members, the recorded conf options."""
+
     root: Path
     members: Tuple[Member, ...]
     options: Options = Options()
@@ -89,6 +90,10 @@ def from_tree(root: Path, options: Options) -> Project:
     if not options.workspace:
         m = manifest_mod.load(str(root))
         return _checked(Project(root, (Member(".", m, m.is_lib),), options))
+    # a single crate's build pays for neither discovery nor normalization
+    from buildsys import workspace
+    from buildsys.normalize import normalize
+
     root_file = root / "Cargo.toml"
     _, top = read_toml(root_file)
     table = workspace.table(top, root_file)
@@ -121,7 +126,11 @@ def _member(root: Path, rel: str, data: dict, options: Options, normalized: bool
 
 def member_of(rel: str, m: Manifest, data: dict, options: Options, normalized: bool) -> Member:
     """The member in ``rel`` whose manifest ``data`` reads as ``m``."""
-    internal = options.workspace and not workspace.publishable(data.get("package", {}))
+    if not options.workspace:
+        return Member(rel, m, m.is_lib, normalized)
+    from buildsys import workspace
+
+    internal = not workspace.publishable(data.get("package", {}))
     return Member(rel, m, m.is_lib and not internal, normalized)
 
 

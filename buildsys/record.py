@@ -38,6 +38,8 @@ class Options:
 
 @dataclass(frozen=True)
 class MemberEntry:
+    """A member as project.json records it."""
+
     path: str  # relative to the root, "." for the root package
     name: str
     normalized: bool  # its packages come from Cargo.normalized.toml
@@ -45,6 +47,8 @@ class MemberEntry:
 
 @dataclass(frozen=True)
 class ProjectRecord:
+    """project.json: the members and the conf options."""
+
     members: Tuple[MemberEntry, ...]
     options: Options
 

@@ -81,6 +81,20 @@ def test_static_spec_lists_every_subpackage(tmp_path):
 
 def test_build_table_is_well_formed():
     deps = {"rust-x-devel": (("crate(x) = 1.0.0",), ("cargo",))}
-    a = wholebuild.Variant("A", 12, (10.0, 11.0), deps)
-    b = wholebuild.Variant("B", 400, (20.0, 21.0), deps)
-    _one_table(wholebuild.table("x-1.0.0", a, b, "RPM version 4.20.1").markdown())
+    a = wholebuild.Variant("A", 12, (10.0, 11.0), (1.0, 1.1), deps)
+    b = wholebuild.Variant("B", 400, (20.0, 21.0), (11.0, 12.0), deps)
+    c = wholebuild.Variant("C", 400, (12.0, 12.5), (2.0, 2.5), {})
+    text = wholebuild.table("x-1.0.0", (a, b, c), "RPM version 4.20.1").markdown()
+    _one_table(text)
+    assert "B 1, C 0" in text  # C built other packages than A: the table says so
+
+
+def test_package_phase_is_read_from_rpmbuilds_stamped_lines():
+    stamped = ("10.000000 Executing(%install): /bin/sh -e\n"
+               "12.500000 Processing files: rust-x-devel-1.0.0-1.noarch\n"
+               "13.000000 Provides: crate(x) = 1.0.0\n"
+               "15.250000 Checking for unpackaged file(s): /usr/lib/rpm/check-files\n"
+               "16.000000 Wrote: /root/rpmbuild/RPMS/noarch/rust-x-devel-1.0.0-1.noarch.rpm\n")
+    assert wholebuild.package_phase(stamped) == pytest.approx(2.75)
+    with pytest.raises(RuntimeError, match="no package phase"):
+        wholebuild.package_phase("10.0 Wrote: x.rpm\n")

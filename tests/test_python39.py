@@ -17,7 +17,7 @@ from rpmroot import ensure_root, tomli_wheel
 @pytest.mark.rpmbuild
 @pytest.mark.slow
 def test_unit_tests_pass_under_python39(tmp_path):
-    root = ensure_root("bullseye", ["python3", "python3-pytest", "python3-packaging", "python3-pip"])
+    root = ensure_root("bullseye", ["python3", "python3-pytest", "python3-rpm", "python3-pip"])
     # tomli is not packaged for bullseye (EL9 has python3-tomli): the wheel
     # cached on the host, installed inside without network access.
     wheels = tmp_path / "wheels"

@@ -117,7 +117,8 @@ def test_packages_hold_exactly_what_make_install_installs(self_build, make_insta
 def test_srpm_macros_need_nothing_and_main_package_needs_python(self_build):
     assert Header(self_build.rpms.srpm_macros).requires == []
     requires = Header(self_build.rpms.main).requires
-    assert "python3 >= 3.9" in requires and "python3-packaging" in requires
+    assert "python3 >= 3.9" in requires
+    assert not [r for r in requires if "packaging" in r]  # buildsys.mode compares RPM versions itself
     assert "(python3-tomli if python3 < 3.11)" in requires
 
 

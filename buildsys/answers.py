@@ -1,0 +1,88 @@
+"""Answers computed once: the Provides and Requires of every subpackage of
+the crates ``%cargo_install`` puts into the registry, recorded by
+``%cargo_prep`` under the project's ``.buildsys/answers/``.
+
+rpmbuild runs a crate's dependency generator (``cargo.attr``) once per
+subpackage and direction: 800 processes for winapi's 400 features, each
+asking about the same ``Cargo.toml``. Such a call compares the file it is
+given with the copy each recorded crate keeps of the manifest its answers
+were computed from, byte for byte; only an identical file is answered from
+the record, anything else is read as usual. So an answer is never stale: it
+was computed from exactly these bytes, by the buildsys that ran
+``%cargo_prep`` in this same tree, and Provides and Requires depend on the
+manifest's content alone (tests/unit/test_answers.py holds both ways to the
+same output on real crates).
+
+The layout, one crate a directory named after it: ``Cargo.toml`` (the
+bytes), and one file of lines per answer: ``provides`` and ``requires`` of
+the -devel package, ``provides+FEATURE`` and ``requires+FEATURE``. A lookup
+is a directory listing and a few reads: this is the generator's fast path,
+which imports nothing beyond ``os`` (tests/test_imports.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import List, Optional, Sequence, Tuple
+
+# Inside the record's directory (buildsys.record.STATE) of the project root.
+RECORD = os.path.join(".buildsys", "answers")
+DIRECTIONS = ("provides", "requires")
+
+
+def _name(direction: str, feature: Optional[str]) -> str:
+    return direction if feature is None else f"{direction}+{feature}"
+
+
+def write(root: Path, installed: Sequence[Tuple[Path, Path]]) -> None:
+    """Record the answers for each (manifest file as it will be installed,
+    its member's directory), replacing any recorded before."""
+    import shutil
+
+    from buildsys import manifest, plan
+    from buildsys.tomlread import read_toml
+
+    top = root / RECORD
+    shutil.rmtree(top, ignore_errors=True)
+    for file, member_dir in installed:
+        raw = file.read_bytes()
+        _, data = read_toml(file)
+        m = manifest.from_data(data, file, member_dir)
+        crate = top / m.name
+        crate.mkdir(parents=True)
+        (crate / "Cargo.toml").write_bytes(raw)
+        for feature in (None, *plan.feature_names(m)):
+            answers = {"provides": [plan.provides(m, feature)], "requires": list(plan.requires(m, feature))}
+            for direction in DIRECTIONS:
+                lines = "".join(f"{line}\n" for line in answers[direction])
+                (crate / _name(direction, feature)).write_text(lines, encoding="utf-8")
+
+
+def lookup(tree: str, cargo_toml: str, direction: str, feature: Optional[str]) -> Optional[List[str]]:
+    """The recorded ``direction`` ("provides" or "requires") of ``feature``
+    (None: the -devel package) of the crate whose manifest is the file
+    ``cargo_toml``, or None where the record cannot tell (no record, other
+    bytes, a feature it does not know: the caller computes, and reports)."""
+    if direction not in DIRECTIONS or (feature is not None and ("/" in feature or feature.startswith("."))):
+        return None
+    top = os.path.join(tree, RECORD)
+    try:
+        with open(cargo_toml, "rb") as fh:
+            given = fh.read()
+        crates = sorted(os.listdir(top))
+    except OSError:
+        return None
+    for crate in crates:
+        try:
+            with open(os.path.join(top, crate, "Cargo.toml"), "rb") as fh:
+                if fh.read() != given:
+                    continue
+            with open(os.path.join(top, crate, _name(direction, feature)), encoding="utf-8") as fh:
+                return fh.read().splitlines()
+        except OSError:
+            return None
+    return None
