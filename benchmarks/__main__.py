@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--jobs", type=int, default=0, help="CLI processes at a time (default: nproc)")
     c.add_argument("--sample", type=int, default=30, help="crates cargo2rpm runs on")
     c.add_argument("--cap", type=int, default=40, help="at most this many subpackages per sampled crate")
+    st = sub.add_parser("startup", parents=[common], help="each call a build makes, whole processes, vs cargo2rpm")
+    st.add_argument("--reps", type=int, default=11)
+    pt = sub.add_parser("parse", parents=[common], help="rpmspec -P on RPM 4.16: buildsys new spec vs rust2rpm's")
+    pt.add_argument("--crate", default="winapi-0.3.9", help="crate directory in the Debian corpus")
+    pt.add_argument("--reps", type=int, default=7)
     sub.add_parser("all", parents=[common], help="every part with its defaults")
     return parser
 
@@ -70,12 +75,25 @@ def _corpus(args: argparse.Namespace) -> Table:
     return corpus.benchmark(args.limit, args.reps, args.jobs, args.sample, args.cap)
 
 
+def _startup(args: argparse.Namespace) -> Table:
+    from benchmarks import startup
+
+    return startup.benchmark(args.reps)
+
+
+def _parse(args: argparse.Namespace) -> Table:
+    from benchmarks import parsetime
+
+    return parsetime.benchmark(args.crate, args.reps)
+
+
 RUNNERS: Dict[str, Callable[[argparse.Namespace], Table]] = {
-    "scaling": _scaling, "versus": _versus, "build": _build, "corpus": _corpus,
+    "scaling": _scaling, "versus": _versus, "build": _build, "corpus": _corpus, "startup": _startup,
+    "parse": _parse,
 }
 # `all`: every part with its defaults, and one unsampled cargo2rpm sweep of
 # winapi to check the extrapolation against
-ALL = (["scaling"], ["versus", "--full-check", "winapi"], ["build"], ["corpus"])
+ALL = (["scaling"], ["versus", "--full-check", "winapi"], ["build"], ["corpus"], ["startup"], ["parse"])
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

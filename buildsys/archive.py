@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import lzma
+import os
 import tarfile
 import tempfile
 import zlib
@@ -73,12 +74,15 @@ class Checked:
     def write_tree(self, dest: Path, with_data: Callable[[Member], bool]) -> None:
         """Every member under ``dest``: the files ``with_data`` picks with
         their contents, the other files and the links as empty files."""
+        made = set()  # a crate has hundreds of files in a few directories
         for member in self.members:
             target = dest.joinpath(*member.parts)
+            directory = target if member.kind == "dir" else target.parent
+            if directory not in made:
+                directory.mkdir(parents=True, exist_ok=True)
+                made.add(directory)
             if member.kind == "dir":
-                target.mkdir(parents=True, exist_ok=True)
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
             if with_data(member):
                 target.write_bytes(self.data(member))
             else:
@@ -164,12 +168,21 @@ def unpack_skeleton(archive: Path, dest: Path) -> Path:
     return crate
 
 
+def _scratch() -> Optional[str]:
+    """Where the skeleton goes: memory where the system has it (mock and
+    koji chroots mount /dev/shm), since its hundreds of empty files are
+    written at every parse of the spec and cost most of it on a busy disk;
+    else the usual temporary directory."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 @contextlib.contextmanager
 def unpacked(archive: Path) -> Iterator[Path]:
     """The crate's skeleton in a temporary directory, for the time of the
     ``with``. An error about a file in it names the file inside the archive
     (``ARCHIVE:NAME-VERSION/Cargo.toml``), never the temporary path."""
-    with tempfile.TemporaryDirectory(prefix="buildsys-crate-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="buildsys-crate-", dir=_scratch()) as tmp:
         try:
             yield unpack_skeleton(archive, Path(tmp))
         except BuildsysError as exc:

@@ -24,11 +24,14 @@ from buildsys.tomlread import read_toml
 
 
 def prepare(root: Path, registry: str, options: Options = Options(), vendor: Optional[Path] = None,
-            crate: Optional[str] = None, rpm_version: Optional[str] = None) -> Tuple[Project, List[str]]:
+            crate: Optional[str] = None, rpm_version: Optional[str] = None,
+            generator_answers: bool = True) -> Tuple[Project, List[str]]:
     """Set up ``root``; returns the project as it is now recorded, and the
     target tables taken out (``MEMBER: TABLE`` in a workspace). ``vendor``: a ``cargo vendor`` tarball, whose
     crates cargo builds from instead of the registry. ``crate`` and
-    ``rpm_version``: what the spec says it builds (%{crate}, %{version})."""
+    ``rpm_version``: what the spec says it builds (%{crate}, %{version}).
+    ``generator_answers``: record them (buildsys.answers); a tree prepared
+    only to be read at parse time has no generator to ask."""
     first = not record.is_prepared(root)
     ids, table = _members(root, options, first)
     removed: List[str] = []
@@ -64,8 +67,9 @@ def prepare(root: Path, registry: str, options: Options = Options(), vendor: Opt
     recorded = Options(options.workspace, vendor.name if vendor else None)
     record.write_project(root, ProjectRecord(tuple(entries), recorded))
     project = Project(root, tuple(members), recorded)
-    answers.write(root, [(record.manifest_of(root, e), root / e.path)
-                         for e, m in zip(entries, members) if m.packaged])
+    if generator_answers:
+        answers.write(root, [(record.manifest_of(root, e), root / e.path)
+                             for e, m in zip(entries, members) if m.packaged])
     if crate is not None:
         check_spec_names_a_member(project, crate, rpm_version or "")
     cargoconfig.write(root, registry, vendored)

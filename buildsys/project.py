@@ -114,7 +114,7 @@ def from_archive(archive: Path, registry: str, options: Options) -> Iterator[Pro
     from buildsys.prepare import prepare
 
     with archive_mod.unpacked(archive) as root:
-        project, _ = prepare(root, registry, options)
+        project, _ = prepare(root, registry, options, generator_answers=False)
         yield _checked(project)
 
 
