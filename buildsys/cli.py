@@ -489,6 +489,24 @@ ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
 }
 
 
+# What works on a prepared tree, which an archive unpacked for one call is not.
+_TREE_ACTIONS = ("prepare", "install", "specparts", "sections")
+
+
+def _on_archive(args: argparse.Namespace) -> None:
+    """``-p NAME-VERSION.crate``: the action on the crate in the archive,
+    unpacked for this call; problems name the file inside the archive."""
+    from pathlib import Path
+
+    from buildsys import archive
+
+    if args.action in _TREE_ACTIONS:
+        raise BuildsysError(f"'{args.action}' works on the unpacked crate's directory, not on its archive", args.path)
+    with archive.unpacked(Path(args.path)) as crate:
+        args.path = str(crate)
+        ACTIONS[args.action](args)
+
+
 class _Words:  # an argparse.Namespace in all but its import
     """The arguments of a call no parser had to read."""
 
@@ -511,7 +529,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return 2
     generator = args.action in ("generate", "vendor-provides") or (args.action in ("provides", "requires") and not args.path)
     try:
-        ACTIONS[args.action](args)
+        if getattr(args, "path", None) and args.path.endswith(".crate") and os.path.isfile(args.path):
+            _on_archive(args)
+        else:
+            ACTIONS[args.action](args)
         sys.stdout.flush()
     except BrokenPipeError:
         # the reader stopped reading (buildsys packages | head): not an

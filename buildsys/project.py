@@ -158,9 +158,13 @@ def check_spec_names_a_member(project: Project, crate: str, rpm_version: str) ->
             return
     if not project.is_workspace:
         (m,) = [member.manifest for member in project.members]
+        # the likely mistake: a Version bumped without the archive (Source0)
+        # that goes with it, or a crate whose name is not Name without rust-
+        fix = ("fix Version, or Source0 if it is an older archive" if m.name == crate
+               else "set %global crate if the name differs from Name without rust-, or fix Source0")
         raise BuildsysError(
             f"this is crate {m.name!r} version {m.version}, and the spec builds {crate!r} version {rpm_version} "
-            "(%{crate}, %{version}): fix Version, or set %global crate",
+            f"(%{{crate}}, %{{version}}): {fix}",
             m.path,
         )
     named: List[Member] = [m for m in project.members if m.name == crate]

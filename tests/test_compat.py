@@ -108,3 +108,18 @@ def test_patch_that_changes_the_features_fails_the_static_build_with_a_diff(el9,
     assert "differ from the crate as %prep left it" in log
     assert "+%package -n rust-leaf+patched-devel" in log
     assert not list(el9.path("/root/rpmbuild/RPMS").rglob("rust-leaf*1.4.0*.rpm"))
+
+
+def test_a_parse_without_the_crate_archive_warns_naming_it(el9, tmp_path):
+    """spectool and the SRPM step parse the spec before Source0 is there: no
+    error then, but never silently without the feature packages."""
+    crate = leaf_at("1.5.0", tmp_path)
+    el9.write("/root/rust-leaf-nosource.spec", crate.spec.read_bytes())
+    parsed = el9.run("rpmspec -q --qf '%{name}\\n' /root/rust-leaf-nosource.spec", check=False)
+    assert parsed.returncode == 0, parsed.stderr
+    assert "buildsys: warning: /root/rpmbuild/SOURCES/leaf-1.5.0.crate is not there" in parsed.stderr
+    assert "put the crate into SOURCES" in parsed.stderr
+    assert "rust-leaf+" not in parsed.stdout
+    el9.stage(crate, "/root/rust-leaf-nosource.spec")  # now it is there: the same parse has them
+    parsed = el9.run("rpmspec -q --qf '%{name}\\n' /root/rust-leaf-nosource.spec")
+    assert "is not there" not in parsed.stderr and "rust-leaf+default-devel" in parsed.stdout

@@ -365,7 +365,13 @@ function M.compat(args)
   if installed() then
     static = mode() == "static"
     local archive = rpm.expand("%{SOURCE0}")
-    if static and file_exists(archive) and not opts.conf.vendor then
+    if static and not opts.conf.vendor and not file_exists(archive) then
+      -- spectool and the SRPM step parse the spec before the archive is
+      -- there, so this is no error; but it must not pass unseen
+      io.stderr:write("buildsys: warning: " .. archive .. " is not there: the -devel and feature subpackages "
+        .. "are expanded from it when the spec is parsed, so this parse has none of them and %build fails; "
+        .. "put the crate into SOURCES (spectool -g -C SOURCES_DIR SPEC)\n")
+    elseif static and not opts.conf.vendor then
       local words = { "sections", "--digest", "--archive", archive, "--registry", rpm.expand("%{cargo_registry}") }
       for _, field in ipairs(T.FIELDS) do
         if field.parse_time and opts.conf[field.name] then table.insert(words, field.parse_time) end

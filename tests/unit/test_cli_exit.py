@@ -10,7 +10,7 @@ import pytest
 
 from buildsys import cli
 
-from helpers import REPO, run_buildsys, tree
+from helpers import FIXTURES, REPO, crate_archive, run_buildsys, tree
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,35 @@ def test_metadata_summary_has_no_percent_words_like_every_other_summary(tmp_path
     spec = run_buildsys("new", str(tmp_path)).stdout
     assert doc["summary"] == "A safe parser"
     assert "Summary:        A safe parser\n" in spec
+
+
+@pytest.mark.parametrize("action", [["packages"], ["provides", "-f", "std"], ["requires"], ["buildrequires", "-t"],
+                                    ["features"], ["name"], ["version"], ["is-lib"], ["is-bin"], ["metadata"]])
+def test_a_crate_archive_is_read_wherever_its_directory_is(tmp_path, action):
+    archive = crate_archive(FIXTURES / "leaf", tmp_path, "leaf", "1.2.0")
+    from_dir = run_buildsys("-p", str(FIXTURES / "leaf"), *action)
+    from_archive = run_buildsys("-p", str(archive), *action)
+    assert from_dir.returncode == 0, from_dir.stderr
+    lines = from_archive.stdout.replace(str(archive), "PATH").splitlines()
+    expected = from_dir.stdout.replace(str(FIXTURES / "leaf" / "Cargo.toml"), "PATH").splitlines()
+    assert (from_archive.returncode, from_archive.stderr) == (0, "")
+    # metadata names no path; the others print what the crate gives
+    assert lines == expected
+
+
+@pytest.mark.parametrize(
+    "files, action, message",
+    [
+        ({"leaf-1.2.0/Cargo.toml": '[package]\nname = "leaf"\nversion = "x"\n'}, ["packages"],
+         "{archive}:leaf-1.2.0/Cargo.toml: invalid version 'x'"),
+        ({"leaf-1.2.0/Cargo.toml": '[package]\nname = "leaf"\nversion = "1.2.0"\n'}, ["prepare", "--registry", "/r"],
+         "{archive}: 'prepare' works on the unpacked crate's directory, not on its archive"),
+    ],
+)
+def test_an_archive_the_cli_cannot_use_is_one_line_naming_it(tmp_path, files, action, message):
+    src = tree(tmp_path / "src", {rel.split("/", 1)[1]: text for rel, text in files.items()})
+    archive = crate_archive(src, tmp_path, "leaf", "1.2.0")
+    proc = run_buildsys("-p", str(archive), *action)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("buildsys: error: " + message.format(archive=archive)), proc.stderr
+    assert proc.stderr.count("\n") == 1

@@ -42,6 +42,28 @@ def test_the_spec_names_a_member_at_its_version(tmp_path, crate, version, messag
 
 
 @pytest.mark.parametrize(
+    "crate, version, fix",
+    [
+        ("leaf", "1.2.0", None),
+        # the name matches: the archive is the other version (a bumped Version, an old Source0)
+        ("leaf", "1.3.0", "fix Version, or Source0 if it is an older archive"),
+        # the name does not: %{crate} comes from Name, or Source0 is another crate's
+        ("leave", "1.2.0", "set %global crate if the name differs from Name without rust-, or fix Source0"),
+    ],
+)
+def test_a_crate_the_spec_does_not_name_says_what_to_fix(tmp_path, crate, version, fix):
+    root = tmp_path / "leaf-1.2.0"
+    shutil.copytree(FIXTURES / "leaf", root)
+    if fix is None:
+        prepare.prepare(root, REGISTRY, crate=crate, rpm_version=version)
+        return
+    with pytest.raises(BuildsysError) as exc:
+        prepare.prepare(root, REGISTRY, crate=crate, rpm_version=version)
+    assert exc.value.message == (f"this is crate 'leaf' version 1.2.0, and the spec builds {crate!r} version {version} "
+                                 f"(%{{crate}}, %{{version}}): {fix}")
+
+
+@pytest.mark.parametrize(
     "a_extra, b_extra, message",
     [
         ('[dependencies]\nb = { path = "../b" }\n', 'publish = false\n',
