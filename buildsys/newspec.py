@@ -144,8 +144,10 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
            else _crate_source(m, vendored))
     name = carried.name if carried else src.name
     kept = dict(carried.tags) if carried else {}
+    conf = list(src.conf) + (list(carried.conf_options) if carried else [])
     lines = _crate_global(name, m.name)
     lines += [f"%global cargo_source_dir {src.source_dir}"] if src.source_dir else []
+    lines += options(conf, list(carried.check_options) if carried else [])
     lines += [
         f"Name:           {name}",
         f"Version:        {semver2rpm(m.version)}",
@@ -164,7 +166,6 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
     if vendored:
         lines += ["# the vendor/ directory that cargo vendor writes, as a .tar.xz",
                   "Source1:        %{crate}-%{version_no_tilde}-vendor.tar.xz"]
-    conf = list(src.conf) + (list(carried.conf_options) if carried else [])
     lines += list(carried.preamble) if carried else []
     for b in (b for member in project.members for b in member.manifest.binaries):
         if b.name not in bins:
@@ -174,7 +175,7 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
               if tag in ("ExcludeArch", "ExclusiveArch")]
     if not bins:
         lines.append("BuildArch:      noarch")
-    lines += gate(conf, list(carried.check_options) if carried else [])
+    lines += list(GATE)
     lines += ["", "%description"]
     if carried and carried.description:
         lines += list(carried.description)
@@ -188,7 +189,7 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
         lines += _files_section(*licenses_and_docs(files, declared), extra, bins)
     for section, commands in carried.extras if carried else ():
         lines += ["", "# kept from the rust2rpm spec; RPM 4.16 and 4.19 do not run these",
-                  "%if %{cargo_buildsystem}", f"%{section} -a"] + list(commands) + ["%endif"]
+                  GATE[0], f"%{section} -a"] + list(commands) + ["%endif"]
     if carried and carried.changelog:
         lines += ["", "%changelog"] + list(carried.changelog)
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -215,12 +216,23 @@ def _files_section(licenses: List[str], docs: List[str], extra: List[str], bins:
     return lines + [f"%{{_bindir}}/{b}" for b in bins]
 
 
-def gate(conf: List[str], check: List[str]) -> List[str]:
-    """The version gate, with the options on BuildOption lines and again
-    for %cargo_compat (RPM 4.16 has no BuildOption tag)."""
-    lines = ["%if %{cargo_buildsystem}", "BuildSystem:    cargo"]
-    lines += [f"BuildOption:    {' '.join(conf)}"] if conf else []
-    lines += [f"BuildOption(check): {' '.join(check)}"] if check else []
-    compat = conf + (["check:"] + check if check else [])
-    lines += ["%else", "%cargo_compat" + (" -- " + " ".join(compat) if compat else ""), "%endif"]
-    return lines
+# The version gate: BuildSystem: cargo where the RPM has it, %cargo_compat
+# before. "0%{?...}" and "%{?cargo_compat}": a spec read where
+# buildsys-srpm-macros is not installed (rpmlint, fedora-review, an SRPM
+# step) still parses, and says what it misses.
+GATE = (
+    "%if 0%{?cargo_buildsystem}",
+    "BuildSystem:    cargo",
+    "%else",
+    "%{?cargo_compat}%{!?cargo_compat:%{warn:buildsys-srpm-macros is not installed: "
+    "this spec's build sections and subpackages come from it}}",
+    "%endif",
+)
+
+
+def options(conf: List[str], check: List[str]) -> List[str]:
+    """The build options, written once, in %cargo_compat's form: both
+    branches of the gate read %cargo_options (BuildOption words; after
+    "check:", %check's own)."""
+    words = conf + (["check:"] + check if check else [])
+    return [f"%global cargo_options {' '.join(words)}"] if words else []

@@ -740,6 +740,30 @@ def test_compat_options_split_by_section_words(cargo, words, expected):
 
 
 @pytest.mark.parametrize(
+    "once, words, expected",
+    [
+        # %global cargo_options alone: what a spec from buildsys new has
+        (["-f", "color", "check:", "--skip", "slow"], [],
+         only(conf=options(features="color"), check=options(harness=["--skip", "slow"]))),
+        # %cargo_compat's own words come after, section by section: a "check:"
+        # in cargo_options does not capture %cargo_compat's conf words
+        (["check:", "--skip", "a"], ["--no-check", "check:", "--skip", "b"],
+         only(conf=options(no_check=True), check=options(harness=["--skip", "a", "--skip", "b"]))),
+        ([], ["-n"], only(conf=options(no_default=True))),
+    ],
+)
+def test_options_written_once_come_before_the_compat_words(cargo, once, words, expected):
+    parsed = cargo.M.compat_options(cargo.table(words), cargo.M.by_section(cargo.table(once)))
+    assert {section: to_python(parsed[section]) for section in cargo.M.SECTIONS.keys()} == expected
+
+
+def test_a_typo_in_the_options_written_once_is_an_error(cargo):
+    once = cargo.M.by_section(cargo.table(["--no-chek"]))
+    assert (cargo.error(cargo.M.compat_options, cargo.table([]), once)
+            == "BuildOption(conf): unknown option '--no-chek' (see docs/buildoptions.md)")
+
+
+@pytest.mark.parametrize(
     "words, message",
     [
         (["bogus:", "-a"], "BuildOption(bogus): 'bogus' is not a section BuildSystem: cargo knows"),

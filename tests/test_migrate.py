@@ -145,8 +145,7 @@ def test_the_packagers_additions_are_kept(migrated):
     lines = spec.splitlines()
     for kept in ("Release:        3%{?dist}", "License:        MIT OR Apache-2.0",
                  "# Downstream: say in the README that this copy is patched", "Patch:          itoa-readme.diff",
-                 "Source1:        README.fedora", "BuildOption(check): --skip test_u64",
-                 "%cargo_compat -- check: --skip test_u64", "%prep -a", "cp -p %{SOURCE1} .",
+                 "Source1:        README.fedora", "%global cargo_options check: --skip test_u64", "%prep -a", "cp -p %{SOURCE1} .",
                  "- Skip the u64 tests", "Fast integer primitive to string conversion."):
         assert kept in lines, kept
     for dropped in ("%package", "%files", "BuildRequires:  cargo-rpm-macros >= 24", "%cargo_build", "%ghost"):

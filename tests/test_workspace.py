@@ -76,7 +76,7 @@ def test_new_writes_one_spec_for_the_workspace(released):
     lines = spec.splitlines()
     for line in ("Name:           wsdemo", "%global crate wsdemo-cli", f"Version:        {VERSION}",
                  "%global cargo_source_dir wsdemo-%{version_no_tilde}", "Source:         wsdemo-%{version_no_tilde}.tar.gz",
-                 "BuildOption:    --workspace", "%cargo_compat -- --workspace", "%{_bindir}/wsdemo",
+                 "%global cargo_options --workspace", "%{_bindir}/wsdemo",
                  "%license LICENSE-APACHE LICENSE-MIT LICENSE.dependencies", f"License:        {LICENSES['wsdemo']}"):
         assert line in lines, line
     assert "BuildArch:      noarch" not in lines

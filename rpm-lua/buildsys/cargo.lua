@@ -124,6 +124,14 @@ function M.parse(section, words)
   return o
 end
 
+-- a's words, then b's
+local function joined(a, b)
+  local out = {}
+  for _, w in ipairs(a or {}) do table.insert(out, w) end
+  for _, w in ipairs(b or {}) do table.insert(out, w) end
+  return out
+end
+
 -- Split the text of %* into words.
 function M.words(text)
   local out = {}
@@ -235,10 +243,11 @@ end
 -- conf runs first (rpm expands conf's macro before the others), so its
 -- options are kept in a macro for the sections after it.
 function M.section(section, args)
-  local own = M.parse(section, args or {})
+  local words = joined(M.written_once()[section], args)
+  local own = M.parse(section, words)
   local conf
   if section == "conf" then
-    rpm.define("__buildsys_conf_options " .. (#args > 0 and table.concat(args, " ") or "%{nil}"))
+    rpm.define("__buildsys_conf_options " .. (#words > 0 and table.concat(words, " ") or "%{nil}"))
     conf = own
   else
     conf = M.parse("conf", M.words(rpm.expand("%{?__buildsys_conf_options}")))
@@ -303,9 +312,9 @@ function M.buildsystem_gate()
   return rpm.expand("%{?buildsystem_default_prep:1}%{!?buildsystem_default_prep:0}")
 end
 
--- %cargo_compat OPTIONS: BuildOption's words split by section. Words
--- before any "SECTION:" word are conf's, as BuildOption without a section.
-function M.compat_options(words)
+-- Words of BuildOption's form split by section: words before any
+-- "SECTION:" word are conf's, as BuildOption without a section.
+function M.by_section(words)
   local by, section = { conf = {} }, "conf"
   for _, w in ipairs(words) do
     local name = w:match("^([%a_]+):$")
@@ -319,9 +328,24 @@ function M.compat_options(words)
       table.insert(by[section], w)
     end
   end
+  return by
+end
+
+-- The options a spec writes once, for every RPM: %global cargo_options,
+-- in %cargo_compat's form. Both BuildSystem: cargo and %cargo_compat read
+-- them, so that they cannot reach one branch of the gate and not the
+-- other; the section's own BuildOption (or %cargo_compat) words follow.
+function M.written_once()
+  return M.by_section(M.words(rpm.expand("%{?cargo_options}")))
+end
+
+-- %cargo_compat OPTIONS: each section's words parsed, after those of
+-- %cargo_options (``once``: by_section's result, or nothing).
+function M.compat_options(words, once)
+  local by, first = M.by_section(words), once or {}
   local parsed = {}
   for name, _ in pairs(M.SECTIONS) do
-    parsed[name] = M.parse(name, by[name] or {})
+    parsed[name] = M.parse(name, joined(first[name], by[name]))
   end
   return parsed
 end
@@ -359,7 +383,9 @@ end
 -- RPM 4.16 has no arg table for Lua macros: read %* (getopt has taken the
 -- "--" off).
 function M.compat(args)
-  local opts = M.compat_options(args or M.words(rpm.expand("%*")))
+  -- called as %{?cargo_compat} (no arguments), rpm leaves %* unexpanded
+  local star = rpm.expand("%*")
+  local opts = M.compat_options(args or M.words(star ~= "%*" and star or ""), M.written_once())
   local tests_off = rpm.expand("%{?_without_check}") ~= ""
   local static, parts = true, ""
   if installed() then

@@ -37,7 +37,9 @@ def test_a_crate_spec_for_workspace_sources_points_to_the_workspace_option(tmp_p
     assert cli.main(["-p", str(path), "buildrequires"]) == 1
     assert capsys.readouterr().err == f"buildsys: error: {path / 'Cargo.toml'}: {message}\n"
 
-GATE = "%if %{cargo_buildsystem}\nBuildSystem:    cargo\n%else\n%cargo_compat\n%endif\n"
+# the documented gate (docs/compat.md), written out here by hand
+GATE = ("%if 0%{?cargo_buildsystem}\nBuildSystem:    cargo\n%else\n%{?cargo_compat}%{!?cargo_compat:%{warn:"
+        "buildsys-srpm-macros is not installed: this spec's build sections and subpackages come from it}}\n%endif\n")
 
 
 def crate(tmp_path: Path, cargo_toml: str, files=("src/lib.rs",)) -> Path:
