@@ -80,7 +80,7 @@ def setup(work: Path) -> Setup:
     with zipfile.ZipFile(cargo2rpm_root.wheel()) as whl:
         whl.extractall(wheel)
     trees, installed, crates = {}, {}, {}
-    from buildsys import project, registry
+    from buildsys import naming, project, registry
 
     for name in CRATES:
         crate = by_name(name)
@@ -88,7 +88,7 @@ def setup(work: Path) -> Setup:
         proj = project.load(str(tree))
         registry.install(proj, work / "buildroot", REGISTRY)
         member = proj.packaged[0]
-        installed[name] = Path(str(work / "buildroot") + registry.crate_dir(REGISTRY, member.manifest)) / "Cargo.toml"
+        installed[name] = Path(str(work / "buildroot") + naming.crate_dir(REGISTRY, member.manifest)) / "Cargo.toml"
         trees[name], crates[name] = tree, crate
     return Setup([PYTHON, "-s", str(script)], [PYTHON, "-s", "-c", CARGO2RPM.format(wheel=str(wheel))],
                  trees, installed, crates)

@@ -144,16 +144,30 @@ SUBPARSERS: Dict[str, Tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 }
 
 
+def _help_formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's formatter, told the width: left to find it, it imports
+    shutil (and with it zlib, bz2, lzma) in every call that defines an
+    argument, help or no help."""
+    import argparse
+
+    try:
+        width = int(os.environ.get("COLUMNS") or os.get_terminal_size(sys.__stdout__.fileno()).columns)
+    except (OSError, ValueError, AttributeError):
+        width = 80
+    return argparse.HelpFormatter(prog, width=max(width - 2, 20))
+
+
 def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
     """The parser of every action, or of ``only`` that one."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="buildsys", description=" ".join(__doc__.split()))
+    parser = argparse.ArgumentParser(prog="buildsys", description=" ".join(__doc__.split()),
+                                     formatter_class=_help_formatter)
     parser.add_argument("-p", "--path", help="Cargo.toml of the crate (or its directory)")
     sub = parser.add_subparsers(dest="action", metavar="ACTION")
     for action, (text, arguments) in SUBPARSERS.items():
         if only is None or action == only:
-            arguments(sub.add_parser(action, help=text))
+            arguments(sub.add_parser(action, help=text, formatter_class=_help_formatter))
     return parser
 
 

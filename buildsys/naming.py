@@ -1,5 +1,5 @@
-"""Fedora's names for a crate's packages: ``rust-NAME-devel`` and
-``rust-NAME+FEATURE-devel``, both ways."""
+"""Fedora's names for a crate's packages (``rust-NAME-devel`` and
+``rust-NAME+FEATURE-devel``, both ways) and for its place in the registry."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from buildsys.errors import BuildsysError
 TYPE_CHECKING = False  # typing is not imported on the generator's fast path
 if TYPE_CHECKING:
     from typing import Optional
+
+    from buildsys.model import Manifest
 
 
 def subpackage_name(crate: str, feature: Optional[str]) -> str:
@@ -27,3 +29,8 @@ def feature_from_subpackage(name: str) -> Optional[str]:
     if not crate:
         raise BuildsysError(f"subpackage {name!r} has an empty crate name")
     return feature if plus else None
+
+
+def crate_dir(registry: str, manifest: Manifest) -> str:
+    """Where cargo looks for NAME at VERSION: ``REGISTRY/NAME-VERSION``."""
+    return f"{registry.rstrip('/')}/{manifest.name}-{manifest.version.without_build}"

@@ -12,7 +12,6 @@ package`` would write (``Cargo.normalized.toml``).
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -78,6 +77,8 @@ def is_prepared(root: Path) -> bool:
 
 def save_pristine(member_dir: Path, files: List[str]) -> None:
     """The first time only: keep the manifest and the file list."""
+    import shutil  # only %cargo_prep writes the record
+
     state(member_dir).mkdir(exist_ok=True)
     shutil.copyfile(member_dir / "Cargo.toml", pristine_manifest(member_dir))
     (member_dir / STATE / _FILES).write_text(json.dumps(files, indent=0), encoding="ascii")

@@ -7,17 +7,12 @@ import shutil
 from pathlib import Path
 
 from buildsys import record
-from buildsys.model import Manifest
+from buildsys.naming import crate_dir
 from buildsys.project import Member, Project
 
 # cargo insists on a checksum file in a directory source; an empty one means
 # "nothing to verify", which is right for files owned by an RPM package.
 CHECKSUM = '{"files":{},"package":""}'
-
-
-def crate_dir(registry: str, manifest: Manifest) -> str:
-    """Where cargo looks for NAME at VERSION: ``REGISTRY/NAME-VERSION``."""
-    return f"{registry.rstrip('/')}/{manifest.name}-{manifest.version.without_build}"
 
 
 def install(project: Project, destdir: Path, registry: str) -> None:

@@ -20,7 +20,7 @@ from buildsys.files import licenses_and_docs
 from buildsys.model import Manifest
 from buildsys.plan import MemberPlan, Plan, Subpackage, packages
 from buildsys.project import Project
-from buildsys.registry import crate_dir
+from buildsys.naming import crate_dir
 from buildsys.spectext import escape, one_line, paragraph_lines, spdx
 from buildsys.summary import summary
 

@@ -14,7 +14,7 @@ from typing import List, Optional
 
 import pytest
 
-from buildsys import answers, manifest, plan, project, registry
+from buildsys import answers, manifest, naming, plan, project, registry
 from buildsys.record import Options
 from buildsys.prepare import prepare
 from helpers import FIXTURES, REGISTRY
@@ -29,7 +29,7 @@ def installed(tmp_path: Path, source: Path, workspace: bool = False) -> tuple:
     destdir = tmp_path / "buildroot"
     proj = project.load(str(tree))
     registry.install(proj, destdir, REGISTRY)
-    files = {m.name: Path(str(destdir) + registry.crate_dir(REGISTRY, m.manifest)) / "Cargo.toml"
+    files = {m.name: Path(str(destdir) + naming.crate_dir(REGISTRY, m.manifest)) / "Cargo.toml"
              for m in proj.packaged}
     return tree, files
 
