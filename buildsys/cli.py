@@ -375,10 +375,10 @@ def act_prepare(args: argparse.Namespace) -> None:
     if (args.crate is None) != (args.rpm_version is None):
         raise BuildsysError("--crate and --rpm-version go together")
     vendor = Path(args.vendor) if args.vendor else None
-    _, removed = prepare.prepare(project.root_of(_path(args)), args.registry, Options(workspace=args.workspace), vendor,
-                              args.crate, args.rpm_version)
-    for table in removed:
-        print(f"buildsys: not building against [target.{table}] dependencies (never on Linux)")
+    _, notices = prepare.prepare(project.root_of(_path(args)), args.registry, Options(workspace=args.workspace), vendor,
+                                 args.crate, args.rpm_version)
+    for notice in notices:
+        print(f"buildsys: {notice}")
 
 
 def act_install(args: argparse.Namespace) -> None:

@@ -26,8 +26,10 @@ from buildsys.tomlread import read_toml
 def prepare(root: Path, registry: str, options: Options = Options(), vendor: Optional[Path] = None,
             crate: Optional[str] = None, rpm_version: Optional[str] = None,
             generator_answers: bool = True) -> Tuple[Project, List[str]]:
-    """Set up ``root``; returns the project as it is now recorded, and the
-    target tables taken out (``MEMBER: TABLE`` in a workspace). ``vendor``: a ``cargo vendor`` tarball, whose
+    """Set up ``root``; returns the project as it is now recorded, and what
+    the packager should read in the build log: the target tables taken out
+    (``MEMBER: TABLE`` in a workspace), the crate's own cargo configuration
+    set aside. ``vendor``: a ``cargo vendor`` tarball, whose
     crates cargo builds from instead of the registry. ``crate`` and
     ``rpm_version``: what the spec says it builds (%{crate}, %{version}).
     ``generator_answers``: record them (buildsys.answers); a tree prepared
@@ -72,8 +74,11 @@ def prepare(root: Path, registry: str, options: Options = Options(), vendor: Opt
                              for e, m in zip(entries, members) if m.packaged])
     if crate is not None:
         check_spec_names_a_member(project, crate, rpm_version or "")
-    cargoconfig.write(root, registry, vendored)
-    return project, removed
+    notices = [f"not building against [target.{table}] dependencies (never on Linux)" for table in removed]
+    for name in cargoconfig.write(root, registry, vendored, record.state(root) / "crate-cargo"):
+        notices.append(f"the crate's own .cargo/{name} does not apply: the build is offline, from the "
+                       f"{'vendored crates' if vendored else 'RPM registry'} (it is kept in .buildsys/crate-cargo/)")
+    return project, notices
 
 
 def _members(root: Path, options: Options, first: bool) -> Tuple[Dict[str, Tuple[str, str]], Optional[Mapping]]:
