@@ -150,7 +150,7 @@ def table(dirname: str, variants: Sequence[Variant], versions: str) -> Table:
         "B's and C's build sections are the same %cargo_* calls as A's generated ones (prep, generate_buildrequires, "
         "build, install, check); their subpackages are listed in the spec. B: cargo2rpm 0.4.0 runs as `cargo2rpm "
         "provides|requires --subpackage --feature=%{name}` (rust-packaging's cargo.attr, benchmarks/fedora.py). "
-        "C: `buildsys provides|requires --subpackage --feature=%{name} --record TREE` (macros.d/cargo.attr), "
+        "C: `buildsys generate provides|requires %{name} TREE` (macros.d/cargo.attr), "
         "answering from what %cargo_prep recorded (buildsys.answers).",
     ]
     return make(

@@ -285,15 +285,25 @@ local function installed()
   return file_exists(rpm.expand("%{__buildsys}"))
 end
 
--- The mode buildsys picks for the running rpm (buildsys.mode decides).
+-- The mode buildsys picks for the running rpm (buildsys.mode decides),
+-- asked once per parse: the gate and %cargo_compat both need it, and a
+-- process costs the parse tens of milliseconds. (Asked again if the spec
+-- forces another mode in between.)
 local function mode()
-  local words = { "mode", "--force", rpm.expand("%{?buildsys_mode}") }
+  local forced = rpm.expand("%{?buildsys_mode}")
+  if rpm.expand("%{?__buildsys_mode_asked}") == "[" .. forced .. "]" then
+    return rpm.expand("%{__buildsys_mode_answer}")
+  end
+  local words = { "mode", "--force", forced }
   local version = rpm.expand("%{?rpmversion}")
   if version ~= "" then
     table.insert(words, "--rpm-version")
     table.insert(words, version)
   end
-  return (buildsys(words):gsub("%s+$", ""))
+  local answer = (buildsys(words):gsub("%s+$", ""))
+  rpm.define("__buildsys_mode_asked [" .. forced .. "]")
+  rpm.define("__buildsys_mode_answer " .. answer)
+  return answer
 end
 
 -- %cargo_buildsystem: 1 where the spec should say BuildSystem: cargo.
