@@ -109,18 +109,19 @@ def _linux_manifest(member_dir: Path, nested_packages: bool) -> List[str]:
     if not record.pristine_manifest(member_dir).exists():
         if not manifest.exists():
             raise BuildsysError("no Cargo.toml here: is this the unpacked crate?", str(member_dir))
-        record.save_pristine(member_dir, _sources(member_dir, nested_packages))
-    text, data = read_toml(record.pristine_manifest(member_dir))
+        text, data = read_toml(manifest)
+        record.save_pristine(member_dir, _sources(member_dir, data, nested_packages))
+    else:
+        text, data = read_toml(record.pristine_manifest(member_dir))
     built, removed = without_foreign_targets(text, data, str(manifest))
     manifest.write_text(built, encoding="utf-8")
     return removed
 
 
-def _sources(member_dir: Path, nested_packages: bool) -> List[str]:
+def _sources(member_dir: Path, data: Mapping, nested_packages: bool) -> List[str]:
     """The crate's files as ``cargo package -l`` lists them (buildsys.files):
     hidden ones only where ``include`` chose what was published, and the
     readme and license file cargo packages whatever their names."""
-    _, data = read_toml(member_dir / "Cargo.toml")
     package = data.get("package") if isinstance(data.get("package"), dict) else {}
     keep = [os.path.normpath(v) for v in (package.get("readme"), package.get("license-file")) if isinstance(v, str)]
     return walk_sources(member_dir, nested_packages, hidden="include" in package, keep=keep)
