@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from buildsys.features import Selection
     from buildsys.model import Manifest
+    from buildsys.newspec import Changelog
     from buildsys.project import Project
 
 # Printed on stdout when an RPM dependency generator fails: not a valid
@@ -95,6 +96,9 @@ def _new(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="write the spec here (default: stdout)")
     p.add_argument("--vendored", action="store_true", help="an application built from a cargo vendor tarball (Source1)")
     p.add_argument("--from-rust2rpm", metavar="SPEC", help="keep what the packager added to this rust2rpm spec")
+    p.add_argument("--changelog", choices=("plain", "auto"), default="plain",
+                   help="plain: Release 1%%{?dist} and a first %%changelog entry (dated $SOURCE_DATE_EPOCH or "
+                   "today, by $RPM_PACKAGER); auto: %%autorelease and %%autochangelog (rpmautospec, Fedora)")
 
 
 def _mode(p: argparse.ArgumentParser) -> None:
@@ -431,11 +435,28 @@ def act_new(args: argparse.Namespace) -> None:
         carried = migrate.read(old, args.from_rust2rpm)
         for warning in carried.warnings:
             print(f"buildsys: warning: {args.from_rust2rpm}: {warning}", file=sys.stderr)
-    text = newspec.spec_for(Path(args.crate), args.vendored, carried)
+    text = newspec.spec_for(Path(args.crate), args.vendored, carried, _changelog(args.changelog))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+def _changelog(kind: str) -> Changelog:
+    """The first entry's date and author as rpmdevtools finds them:
+    $SOURCE_DATE_EPOCH (reproducible output) or today, and $RPM_PACKAGER."""
+    import time
+
+    from buildsys.newspec import Changelog
+
+    if kind == "auto":
+        return Changelog(auto=True)
+    try:
+        when = int(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
+    except ValueError:
+        raise BuildsysError(f"SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']!r} is not a number of seconds") from None
+    packager = " ".join(os.environ.get("RPM_PACKAGER", "").split()) or "Packager <packager@example.org>"
+    return Changelog(auto=False, date=time.strftime("%a %b %d %Y", time.gmtime(when)), packager=packager)
 
 
 def act_vendor_manifest(args: argparse.Namespace) -> None:

@@ -48,10 +48,23 @@ def project_at(path: Path) -> Iterator[Tuple[Project, List[str]]]:
         yield _read(root)
 
 
-def spec_for(path: Path, vendored: bool = False, carried: "Optional[Carried]" = None) -> str:
+@dataclass(frozen=True)
+class Changelog:
+    """How the spec's Release and %changelog are kept: by rpmautospec
+    (``%autorelease``, ``%autochangelog``: Fedora's default), or by hand,
+    starting with one entry of ``date`` (``Mon Dec 07 2026``) by
+    ``packager`` (``Name <email>``)."""
+
+    auto: bool
+    date: str = ""
+    packager: str = ""
+
+
+def spec_for(path: Path, vendored: bool = False, carried: "Optional[Carried]" = None,
+             changelog: Optional[Changelog] = None) -> str:
     """The spec of the project in ``path``."""
     with project_at(path) as (project, files):
-        return render(project, files, str(path), vendored, carried)
+        return render(project, files, str(path), vendored, carried, changelog)
 
 
 def _read(root: Path) -> Tuple[Project, List[str]]:
@@ -126,7 +139,7 @@ def _licenses(members: Sequence[Member]) -> Optional[str]:
 
 
 def render(project: Project, files: List[str], source: str, vendored: bool = False,
-           carried: "Optional[Carried]" = None) -> str:
+           carried: "Optional[Carried]" = None, changelog: Optional[Changelog] = None) -> str:
     """The spec. ``source``: the path the project was read from.
     ``vendored``: an application built from a cargo vendor tarball
     (Source1). ``carried``: what the packager added to a rust2rpm-generated
@@ -151,7 +164,7 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
     lines += [
         f"Name:           {name}",
         f"Version:        {semver2rpm(m.version)}",
-        f"Release:        {kept.get('Release', '1%{?dist}')}",
+        f"Release:        {kept.get('Release', '%autorelease' if changelog and changelog.auto else '1%{?dist}')}",
         f"Summary:        {kept.get('Summary', escape(summary(m.description, m.name)))}",
     ]
     if "License" in kept:
@@ -192,6 +205,12 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
                   GATE[0], f"%{section} -a"] + list(commands) + ["%endif"]
     if carried and carried.changelog:
         lines += ["", "%changelog"] + list(carried.changelog)
+    elif changelog and changelog.auto:
+        lines += ["", "%changelog", "%autochangelog"]
+    elif changelog:
+        # %% : the entry is expanded like the rest of the spec
+        lines += ["", "%changelog", f"* {changelog.date} {escape(changelog.packager)} - {semver2rpm(m.version)}-1",
+                  "- Initial package"]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -3,13 +3,14 @@ expectations written by hand."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from buildsys import cli, newspec
 
-from helpers import WS, member, tree
+from helpers import FIXTURES, WS, member, run_buildsys, tree
 
 
 def test_new_on_a_crate_that_only_declares_an_empty_workspace_is_a_crate_spec(tmp_path, capsys):
@@ -119,3 +120,43 @@ def test_summary_is_one_short_line_without_final_period(tmp_path, description, s
     if description is not None:
         toml += f'description = "{description}"\n'
     assert f"Summary:        {summary}\n" in spec_of(tmp_path, toml)
+
+
+@pytest.mark.parametrize(
+    "changelog, release, tail",
+    [
+        (None, "1%{?dist}", []),
+        (newspec.Changelog(auto=True), "%autorelease", ["%changelog", "%autochangelog"]),
+        (newspec.Changelog(auto=False, date="Sat Dec 06 2025", packager="Jane Doe <jane@example.org>"), "1%{?dist}",
+         ["%changelog", "* Sat Dec 06 2025 Jane Doe <jane@example.org> - 1.0.0~rc.1-1", "- Initial package"]),
+        # the spec is expanded: a packager's % stays a %
+        (newspec.Changelog(auto=False, date="Sat Dec 06 2025", packager="100% <p@example.org>"), "1%{?dist}",
+         ["%changelog", "* Sat Dec 06 2025 100%% <p@example.org> - 1.0.0~rc.1-1", "- Initial package"]),
+    ],
+)
+def test_the_spec_keeps_its_release_and_changelog_as_chosen(tmp_path, changelog, release, tail):
+    text = newspec.spec_for(crate(tmp_path, '[package]\nname = "foo"\nversion = "1.0.0-rc.1"\nlicense = "MIT"\n'),
+                            changelog=changelog)
+    lines = text.splitlines()
+    assert f"Release:        {release}" in lines
+    assert lines[len(lines) - len(tail):] == tail if tail else "%changelog" not in lines
+
+
+@pytest.mark.parametrize(
+    "env, line",
+    [
+        ({"SOURCE_DATE_EPOCH": "1765000000", "RPM_PACKAGER": "Jane  Doe <jane@example.org>"},
+         "* Sat Dec 06 2025 Jane Doe <jane@example.org> - 1.2.0-1"),
+        ({"SOURCE_DATE_EPOCH": "0", "RPM_PACKAGER": ""}, "* Thu Jan 01 1970 Packager <packager@example.org> - 1.2.0-1"),
+    ],
+)
+def test_buildsys_new_dates_and_signs_the_first_entry_as_rpmdevtools_would(env, line):
+    proc = run_buildsys("new", str(FIXTURES / "leaf"), env=dict(os.environ, **env))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-2:] == [line, "- Initial package"]
+
+
+def test_a_source_date_epoch_that_is_no_number_is_one_line():
+    proc = run_buildsys("new", str(FIXTURES / "leaf"), env=dict(os.environ, SOURCE_DATE_EPOCH="yesterday"))
+    assert (proc.returncode, proc.stderr) == (1, "buildsys: error: SOURCE_DATE_EPOCH='yesterday' is not a number of "
+                                                 "seconds\n")
