@@ -14,7 +14,23 @@ RPMCONFIGDIR ?= $(PREFIX)/lib/rpm
 TARGET_PYTHON ?= /usr/bin/python3
 PYDIR = $(DATADIR)/buildsys
 
-.PHONY: demo check bench host-packages install
+.PHONY: demo check bench host-packages install rpm srpm build
+
+# buildsys's own RPMs (buildsys, buildsys-srpm-macros) and SRPM, from the
+# work tree, built with RPM 4.20.1 in the project's root, into dist/.
+rpm: $(VENV)/.installed
+	$(VENV)/bin/python examples/rpmbuild_here.py self --out $(DIST)
+srpm: $(VENV)/.installed
+	$(VENV)/bin/python examples/rpmbuild_here.py self --srpm --out $(DIST)
+
+# `make build SPEC=rust-foo.spec [RPM=4.20|4.16|6.1] [SOURCES=DIR]`: rpmbuild
+# -ba in a clean root of that RPM with buildsys installed as RPMs; the
+# crate and other sources are the files beside the spec (or in SOURCES).
+RPM ?= 4.20
+DIST ?= dist
+build: $(VENV)/.installed
+	@test -n "$(SPEC)" || { echo "make build SPEC=path/to/the.spec [RPM=4.20|4.16|6.1] [SOURCES=dir]"; exit 2; }
+	$(VENV)/bin/python examples/rpmbuild_here.py spec "$(SPEC)" --rpm "$(RPM)" $(if $(SOURCES),--sources "$(SOURCES)") --out $(DIST)
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/python examples/build_example.py

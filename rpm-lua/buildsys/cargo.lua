@@ -406,7 +406,7 @@ function M.compat(args)
       -- there, so this is no error; but it must not pass unseen
       io.stderr:write("buildsys: warning: " .. archive .. " is not there: the -devel and feature subpackages "
         .. "are expanded from it when the spec is parsed, so this parse has none of them and %build fails; "
-        .. "put the crate into SOURCES (spectool -g -C SOURCES_DIR SPEC)\n")
+        .. "put the crate into SOURCES (spectool -g -R SPEC)\n")
     elseif static and not opts.conf.vendor then
       local words = { "sections", "--digest", "--archive", archive, "--registry", rpm.expand("%{cargo_registry}") }
       for _, field in ipairs(T.FIELDS) do
