@@ -111,10 +111,22 @@ def buildrequires(
     """What ``cargo build`` (and ``cargo test`` with ``with_check``) needs
     for ``selection``, offline: the full closure over enabled features.
     ``vendored``: the crates come with the sources, only rust is needed."""
-    brs = set(_crate_buildrequires(manifest, selection, with_check, frozenset()))  # refuses an unknown feature
+    resolve(manifest, selection)  # refuses an unknown feature
+    brs = set(_crate_buildrequires(manifest, _resolved_for(selection, with_check), with_check, frozenset()))
     version = msrv(manifest)
     rust = {f"rust >= {version}"} if version else set()
     return tuple(sorted(rust if vendored else brs | rust))
+
+
+def _resolved_for(selection: Selection, with_check: bool) -> Selection:
+    """The features cargo resolves dependencies for. ``cargo build -Z
+    avoid-dev-deps`` resolves those of the selection; ``cargo test`` writes
+    a lock file first, and a lock file covers every feature of the crates
+    being built: every optional dependency must be in the registry then,
+    enabled or not (seen with rand_core: its %build passes against a
+    registry of its BuildRequires, its %check did not find getrandom).
+    The selection is still checked, by the caller, for unknown features."""
+    return Selection(all_features=True) if with_check else selection
 
 
 def _crate_buildrequires(manifest: Manifest, selection: Selection, with_check: bool,
@@ -214,7 +226,9 @@ def project_buildrequires(project: Project, selection: Selection, with_check: bo
                           vendored: bool = False) -> Tuple[str, ...]:
     """The union over members; the members themselves come from the source."""
     local = frozenset(m.name for m in project.members)
-    chosen = selections(project, selection, with_check)
+    chosen = selections(project, selection, with_check)  # refuses what the selection cannot do
+    if with_check:
+        chosen = selections(project, _resolved_for(selection, with_check), with_check)
     brs: Set[str] = set()
     for m in project.members:
         # refuses an unknown feature, vendored or not

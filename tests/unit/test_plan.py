@@ -74,7 +74,6 @@ def test_every_feature_gets_a_subpackage_with_provides(tmp_path):
         (Selection(no_default_features=True), False, []),
         (Selection(no_default_features=True, features=("color",)), False,
          [crate_caret("termcolor", "1.4.0", "2.0.0", "default")]),
-        (Selection(no_default_features=True), True, [crate_caret("tempfile", "3.0.0", "4.0.0", "default")]),
     ],
 )
 def test_buildrequires_closure(tmp_path, selection, check, expected_extra):
@@ -82,6 +81,19 @@ def test_buildrequires_closure(tmp_path, selection, check, expected_extra):
     base = ["rust >= 1.56", crate_caret("baz", "0.5.0", "0.6.0", "default"), crate_caret("libc", "0.2.0", "0.3.0", "default"),
             crate_caret("cc", "1.0.80", "2.0.0")]
     assert plan.buildrequires(m, selection, check) == tuple(sorted(base + expected_extra))
+
+
+@pytest.mark.parametrize("selection", [Selection(), Selection(no_default_features=True),
+                                       Selection(no_default_features=True, features=("color",))])
+def test_with_check_the_buildrequires_cover_every_feature_for_cargos_lock_file(tmp_path, selection):
+    # cargo test writes a lock file over every feature: whatever the selection,
+    # every optional dependency must be there, and the dev-dependencies
+    m = write_manifest(tmp_path, RICH)
+    expected = set(plan.buildrequires(m, Selection(all_features=True), False))
+    expected.add(crate_caret("tempfile", "3.0.0", "4.0.0", "default"))
+    assert plan.buildrequires(m, selection, True) == tuple(sorted(expected))
+    with pytest.raises(BuildsysError, match="unknown feature 'nope'"):
+        plan.buildrequires(m, Selection(features=("nope",)), True)
 
 
 def test_buildrequires_all_features_enables_everything(tmp_path):
