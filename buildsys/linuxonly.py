@@ -64,6 +64,19 @@ def _key_parts(header: str) -> Optional[List[str]]:
     return None
 
 
+def without_tables(data: Dict[str, Any], tables: List[str]) -> Dict[str, Any]:
+    """What the manifest ``data`` reads as once the ``[target.X]`` tables
+    named ``tables`` are taken out (the edited text must parse to this)."""
+    if not tables:
+        return data
+    result = copy.deepcopy(data)
+    for t in tables:
+        del result["target"][t]
+    if not result["target"]:
+        del result["target"]
+    return result
+
+
 def without_foreign_targets(text: str, data: Dict[str, Any], where: str) -> Tuple[str, List[str]]:
     """``text`` without the ``[target.X...]`` tables whose X never holds on
     Linux. The edit is textual, so comments and layout survive; the result is
@@ -82,11 +95,7 @@ def without_foreign_targets(text: str, data: Dict[str, Any], where: str) -> Tupl
         if not dropping:
             kept.append(line)
     result = "".join(kept)
-    expected = copy.deepcopy(data)
-    for t in foreign:
-        del expected["target"][t]
-    if not expected["target"]:
-        del expected["target"]
+    expected = without_tables(data, foreign)
     try:
         again: Optional[Dict[str, Any]] = tomllib.loads(result)
     except tomllib.TOMLDecodeError:

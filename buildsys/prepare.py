@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from buildsys import answers, cargoconfig, record, tomlwrite, workspace
 from buildsys import manifest as manifest_mod
 from buildsys.errors import BuildsysError
 from buildsys.files import license_texts, walk_sources
-from buildsys.linuxonly import without_foreign_targets
+from buildsys.linuxonly import without_foreign_targets, without_tables
 from buildsys.normalize import normalize
 from buildsys.project import Project, check_spec_names_a_member, member_of
 from buildsys.record import MemberEntry, Options, ProjectRecord
@@ -47,9 +47,8 @@ def prepare(root: Path, registry: str, options: Options = Options(), vendor: Opt
             where = str(member_dir / "Cargo.toml")
             _, outside = normalize(read_toml(member_dir / "Cargo.toml")[1], rel, root, table, ids, where)
             _add_files(root, member_dir, rel, outside)
-        gone = _linux_manifest(member_dir, nested_packages=table is None)
+        gone, data = _linux_manifest(member_dir, nested_packages=table is None)
         removed += [f"{name}: {t}" for t in gone] if table is not None else gone
-        _, data = read_toml(member_dir / "Cargo.toml")
         if table is not None:
             data, _ = normalize(data, rel, root, table, ids, str(member_dir / "Cargo.toml"))
         try:
@@ -101,10 +100,10 @@ def _members(root: Path, options: Options, first: bool) -> Tuple[Dict[str, Tuple
     return workspace.member_ids(root, rels, table, saved=not first), table
 
 
-def _linux_manifest(member_dir: Path, nested_packages: bool) -> List[str]:
+def _linux_manifest(member_dir: Path, nested_packages: bool) -> Tuple[List[str], Dict[str, Any]]:
     """The first time: save the manifest and the list of files. Every time:
     Cargo.toml is the saved one without the target tables that never hold
-    on Linux, which it returns."""
+    on Linux; returns those, and what the new Cargo.toml reads as."""
     manifest = member_dir / "Cargo.toml"
     if not record.pristine_manifest(member_dir).exists():
         if not manifest.exists():
@@ -115,7 +114,7 @@ def _linux_manifest(member_dir: Path, nested_packages: bool) -> List[str]:
         text, data = read_toml(record.pristine_manifest(member_dir))
     built, removed = without_foreign_targets(text, data, str(manifest))
     manifest.write_text(built, encoding="utf-8")
-    return removed
+    return removed, without_tables(data, removed)
 
 
 def _sources(member_dir: Path, data: Mapping, nested_packages: bool) -> List[str]:
