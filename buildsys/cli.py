@@ -113,6 +113,11 @@ def _generator(p: argparse.ArgumentParser) -> None:
                    "identical to the one they were computed from")
 
 
+def _licenses(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-p", "--package", nargs="?", help="one workspace member only (default: every member)")
+    _selection_args(p)
+
+
 def _nothing(p: argparse.ArgumentParser) -> None:
     pass
 
@@ -143,6 +148,9 @@ SUBPARSERS: Dict[str, Tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "vendor-manifest": ("cargo tree --format '{p}' on stdin -> cargo-vendor.txt on stdout", _nothing),
     "vendor-provides": ("bundled(crate(...)) Provides of the cargo-vendor.txt files named on stdin", _nothing),
     "metadata": ("everything, as one JSON document", _selection_args),
+    "license-breakdown": ("LICENSE: NAME vVERSION of every crate the selection links (LICENSE.dependencies), run "
+                          "in the prepared tree", _licenses),
+    "license-summary": ("the license expressions of every crate the selection links, for the build log", _licenses),
     "generate": ("rpmbuild's dependency generator (cargo.attr): provides|requires of a subpackage, Cargo.toml "
                  "paths on stdin", _generator),
 }
@@ -459,6 +467,18 @@ def _changelog(kind: str) -> Changelog:
     return Changelog(auto=False, date=time.strftime("%a %b %d %Y", time.gmtime(when)), packager=packager)
 
 
+def act_license_breakdown(args: argparse.Namespace) -> None:
+    from buildsys import licenses
+
+    _out(licenses.breakdown(licenses.tree(_selection(args), args.package, "{l}: {p}"), os.getcwd()))
+
+
+def act_license_summary(args: argparse.Namespace) -> None:
+    from buildsys import licenses
+
+    _out(licenses.summary(licenses.tree(_selection(args), args.package, "# {l}")))
+
+
 def act_vendor_manifest(args: argparse.Namespace) -> None:
     from buildsys import vendor
 
@@ -521,6 +541,8 @@ ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "vendor-manifest": act_vendor_manifest,
     "vendor-provides": act_vendor_provides,
     "generate": act_generate,
+    "license-breakdown": act_license_breakdown,
+    "license-summary": act_license_summary,
 }
 
 

@@ -25,7 +25,8 @@ end
 
 local function selecting(letter)
   return { scope = "selection", macros = on(SELECTING, letter),
-           cli = { buildrequires = letter:sub(1, 2), ["is-bin"] = letter:sub(1, 2), ["bin-paths"] = letter:sub(1, 2) } }
+           cli = { buildrequires = letter:sub(1, 2), ["is-bin"] = letter:sub(1, 2), ["bin-paths"] = letter:sub(1, 2),
+                   ["license-breakdown"] = letter:sub(1, 2), ["license-summary"] = letter:sub(1, 2) } }
 end
 
 local function named(name, field)
