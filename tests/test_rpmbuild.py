@@ -188,7 +188,7 @@ def test_application_builds_offline_against_the_chain_and_runs(chain):
     assert "/usr/bin/app" in h.files
     assert any(f.endswith("/LICENSE.dependencies") for f in h.files)
     lic = next(root.path("/usr/share/licenses").glob("app*/LICENSE.dependencies")).read_text()
-    assert "MIT: leaf 1.2.0" in lic and "MIT OR Apache-2.0: mid 0.4.0" in lic
+    assert "MIT: leaf v1.2.0" in lic.splitlines() and "MIT OR Apache-2.0: mid v0.4.0" in lic.splitlines()
     assert not [n for n in root.built() if n.startswith("rust-app")], "a binary-only crate has no -devel"
 
 
