@@ -78,13 +78,13 @@ def build_spec(spec: Path, rpm: str, sources: Optional[Path], out: Path) -> int:
         inside = f"/root/specs/{spec.name}"
         root.write(inside, spec.read_bytes())
         print(f"buildsys: rpmbuild -ba {spec.name} with RPM {rpm} ...", flush=True)
-        proc = root.rpmbuild(inside, "-ba", "--define '_rpmdir /root/out'", "--define '_srcrpmdir /root/out'",
-                             check=False)
+        proc = root.rpmbuild(inside, "-ba", "--define '_rpmdir /root/out/spec'",
+                             "--define '_srcrpmdir /root/out/spec'", check=False)
         if proc.returncode != 0:
             print(proc.stdout[-6000:] + proc.stderr[-6000:])
             print(f"buildsys: rpmbuild failed (exit {proc.returncode})")
             return 1
-        built = sorted(root.path("/root/out").rglob("*.rpm"))
+        built = sorted(root.path("/root/out/spec").rglob("*.rpm"))
         for path in _copy_out(built, out / rpm):
             print(f"wrote {path}")
             if not path.name.endswith(".src.rpm"):
