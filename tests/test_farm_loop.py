@@ -38,8 +38,10 @@ pytestmark = [pytest.mark.rpmbuild, pytest.mark.slow]
 # Hand-derived. %cargo_generate_buildrequires (macros.buildsys-srpm) asks for
 # cargo and buildsys, and, once buildsys is installed, for the crate's
 # BuildRequires; mid's Cargo.toml: rust-version = "1.70", leaf = "1.2" with
-# its default features and "unix", no dev-dependencies.
-LEAF_BRS = {caret("crate(leaf/default)", "1.2.0", "2.0.0"), caret("crate(leaf/unix)", "1.2.0", "2.0.0")}
+# its default features and "unix", no dev-dependencies; with the tests on,
+# every feature of mid counts (cargo test's lock file): logging adds leaf/log.
+LEAF_BRS = {caret("crate(leaf/default)", "1.2.0", "2.0.0"), caret("crate(leaf/unix)", "1.2.0", "2.0.0"),
+            caret("crate(leaf/log)", "1.2.0", "2.0.0")}
 ROUND1_ASKED = {"cargo", "buildsys"}
 ROUND2_ASKED = {"cargo", "buildsys", "rust >= 1.70"} | LEAF_BRS
 # cargo and rust >= 1.70 are there from the start (the bridge: cargo 1.85
@@ -48,9 +50,10 @@ ROUND1_MISSING = {"buildsys"}
 ROUND2_MISSING = LEAF_BRS
 # what dnf adds: buildsys (its srpm-macros are already in the base set);
 # then leaf-devel, +default (and +std, which leaf's default = ["std"]
-# enables) and +unix.
+# enables), +unix and +log.
 ROUND1_INSTALLED = {"buildsys"}
-ROUND2_INSTALLED = {"rust-leaf-devel", "rust-leaf+default-devel", "rust-leaf+std-devel", "rust-leaf+unix-devel"}
+ROUND2_INSTALLED = {"rust-leaf-devel", "rust-leaf+default-devel", "rust-leaf+std-devel", "rust-leaf+unix-devel",
+                    "rust-leaf+log-devel"}
 # mid's features: default = [], logging = ["leaf/log"]
 MID_PACKAGES = {"rust-mid-devel", "rust-mid+default-devel", "rust-mid+logging-devel"}
 

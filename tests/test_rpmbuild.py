@@ -160,7 +160,9 @@ def test_tests_run_and_check_options_reach_the_harness(chain):
     assert "tests::broken_on_purpose" not in logs["leaf"].stdout
 
 
-MID_LEAF_BRS = [caret("crate(leaf/default)", "1.2.0", "2.0.0"), caret("crate(leaf/unix)", "1.2.0", "2.0.0")]
+# with the tests on, every feature of mid: its logging feature adds leaf/log
+MID_LEAF_BRS = [caret("crate(leaf/default)", "1.2.0", "2.0.0"), caret("crate(leaf/unix)", "1.2.0", "2.0.0"),
+                caret("crate(leaf/log)", "1.2.0", "2.0.0")]
 
 
 def test_mock_style_buildrequires_round_reports_what_is_missing(chain):
@@ -176,7 +178,7 @@ def test_mock_style_buildrequires_round_is_satisfied_by_installed_rpms(chain):
     assert logs["mid-br"].returncode == 0, logs["mid-br"].stdout[-3000:] + logs["mid-br"].stderr[-3000:]
     # all satisfied: rpmbuild writes the source package, dynamic BRs included
     brs = Header(root.path("/root/rpmbuild/SRPMS/rust-mid-0.4.0-1.src.rpm")).requires
-    # hand-derived from mid's Cargo.toml: leaf ^1.2 with default features and "unix"
+    # hand-derived from mid's Cargo.toml: leaf ^1.2 with default features and "unix" (and "log")
     assert sorted(brs) == sorted(["buildsys", "cargo", "rust >= 1.70"] + MID_LEAF_BRS)
 
 
