@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import List, Optional, Sequence, Tuple
 
+    from buildsys.model import Manifest
+
 # Inside the record's directory (buildsys.record.STATE) of the project root.
 RECORD = os.path.join(".buildsys", "answers")
 DIRECTIONS = ("provides", "requires")
@@ -41,12 +43,21 @@ def _name(direction: str, feature: Optional[str]) -> str:
     return direction if feature is None else f"{direction}+{feature}"
 
 
+def computed(m: Manifest, direction: str, feature: Optional[str]) -> List[str]:
+    """The answer read from the crate itself: what the record holds, and
+    what a call the record cannot answer prints."""
+    from buildsys import plan
+
+    return [plan.provides(m, feature)] if direction == "provides" else list(plan.requires(m, feature))
+
+
 def write(root: Path, installed: Sequence[Tuple[Path, Path]]) -> None:
     """Record the answers for each (manifest file as it will be installed,
     its member's directory), replacing any recorded before."""
     import shutil
 
-    from buildsys import manifest, plan
+    from buildsys import manifest
+    from buildsys.plan import feature_names
     from buildsys.tomlread import read_toml
 
     top = root / RECORD
@@ -57,9 +68,8 @@ def write(root: Path, installed: Sequence[Tuple[Path, Path]]) -> None:
         _, data = read_toml(file)
         m = manifest.from_data(data, file, member_dir)
         entries = [raw]
-        for feature in (None, *plan.feature_names(m)):
-            answers = {"provides": [plan.provides(m, feature)], "requires": list(plan.requires(m, feature))}
-            entries += ["\n".join([_name(d, feature), *answers[d]]).encode() for d in DIRECTIONS]
+        for feature in (None, *feature_names(m)):
+            entries += ["\n".join([_name(d, feature), *computed(m, d, feature)]).encode() for d in DIRECTIONS]
         (top / m.name).write_bytes(b"\0".join(entries))
 
 

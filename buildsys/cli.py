@@ -107,7 +107,9 @@ def _mode(p: argparse.ArgumentParser) -> None:
 
 
 def _generator(p: argparse.ArgumentParser) -> None:
-    p.add_argument("direction", choices=("provides", "requires"))
+    from buildsys.answers import DIRECTIONS
+
+    p.add_argument("direction", choices=DIRECTIONS)
     p.add_argument("subpackage", help="the package's name (rust-NAME-devel or rust-NAME+FEATURE-devel)")
     p.add_argument("tree", help="the directory %%cargo_prep prepared: its recorded answers hold for a Cargo.toml "
                    "identical to the one they were computed from")
@@ -249,10 +251,9 @@ def _answer(paths: Sequence[str], direction: str, feature: Optional[str], tree: 
         cargo_toml = os.path.join(path, "Cargo.toml") if os.path.isdir(path) else path
         recorded = answers.lookup(tree or os.path.dirname(os.path.abspath(cargo_toml)), cargo_toml, direction, feature)
         if recorded is None:
-            from buildsys import manifest, plan
+            from buildsys import manifest
 
-            m = manifest.load(path)
-            recorded = [plan.provides(m, feature)] if direction == "provides" else list(plan.requires(m, feature))
+            recorded = answers.computed(manifest.load(path), direction, feature)
         _out(recorded)
 
 
@@ -265,9 +266,10 @@ def act_requires(args: argparse.Namespace) -> None:
 
 
 def act_generate(args: argparse.Namespace) -> None:
+    from buildsys.answers import DIRECTIONS
     from buildsys.naming import feature_from_subpackage
 
-    if args.direction not in ("provides", "requires"):
+    if args.direction not in DIRECTIONS:
         raise BuildsysError(f"generate: {args.direction!r} is neither provides nor requires")
     _answer(_generator_paths(args), args.direction, feature_from_subpackage(args.subpackage), args.tree)
 

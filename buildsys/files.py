@@ -45,7 +45,6 @@ def walk_sources(srcdir: Path, nested_packages: bool = True, hidden: bool = Fals
         rel = Path(dirpath).relative_to(srcdir)
         if rel == Path("."):
             dirnames[:] = [d for d in dirnames if d not in NOT_SOURCES]
-        if rel == Path("."):
             filenames = [f for f in filenames if f not in CARGO_WRITES]
         if not hidden:
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]

@@ -15,7 +15,7 @@ from typing import List, Optional
 import pytest
 
 from buildsys import answers, manifest, naming, plan, project, registry
-from buildsys.record import Options
+from buildsys.record import STATE, Options
 from buildsys.prepare import prepare
 from helpers import FIXTURES, REGISTRY
 
@@ -90,3 +90,9 @@ def test_preparing_again_records_the_crate_as_it_is_then(tmp_path):
     prepare(tree, REGISTRY, Options())
     assert not stale.exists()
     both_ways(tree, files["leaf"])
+
+
+def test_the_answers_live_in_the_record_directory():
+    # answers names the directory itself, so that the generator's fast path
+    # imports nothing of buildsys.record; the two must not drift apart
+    assert Path(answers.RECORD).parts == (STATE, "answers")
