@@ -76,14 +76,23 @@ def _install(p: argparse.ArgumentParser) -> None:
     p.add_argument("--destdir", required=True, help="%%{buildroot}")
 
 
+def _spec_names(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--name", default="", help="the spec's Name: rust-CRATE puts the binaries the selection builds "
+                   "into a package named CRATE, with the License of what they link")
+    p.add_argument("--crate", default="", help="the spec's %%{crate}")
+    _selection_args(p)
+
+
 def _specparts(p: argparse.ArgumentParser) -> None:
     p.add_argument("--registry", required=True)
+    _spec_names(p)
     p.add_argument("--dir", help="where to write them (default: $RPM_SPECPARTS_DIR)")
     p.add_argument("--stdout", action="store_true", help="print them instead")
 
 
 def _sections(p: argparse.ArgumentParser) -> None:
     p.add_argument("--registry", required=True)
+    _spec_names(p)
     p.add_argument("--archive", required=True, help="the .crate in SOURCES (read when the spec is parsed)")
     p.add_argument("--digest", action="store_true", help="first print the digest %%build checks against")
     p.add_argument("--workspace", action="store_true", help="the archive holds a workspace")
@@ -406,7 +415,7 @@ def act_install(args: argparse.Namespace) -> None:
 def act_specparts(args: argparse.Namespace) -> None:
     from buildsys import specparts
 
-    parts = specparts.for_project(_project(args), args.registry)
+    parts = specparts.for_project(_project(args), args.registry, args.name, args.crate, _selection(args))
     if args.stdout:
         for name in sorted(parts):
             print(f"# {name}\n{parts[name]}")
@@ -420,10 +429,11 @@ def act_sections(args: argparse.Namespace) -> None:
 
     from buildsys import project, sections
 
+    spec = sections.Spec(args.name, args.crate, _selection(args))
     if args.check is not None:
-        sections.check(project.root_of(_path(args)), Path(args.archive), args.registry, args.check)
+        sections.check(project.root_of(_path(args)), Path(args.archive), args.registry, args.check, spec)
         return
-    text = sections.from_archive(Path(args.archive), args.registry, args.workspace)
+    text = sections.from_archive(Path(args.archive), args.registry, args.workspace, spec)
     if args.digest:
         print(sections.digest(text))
     sys.stdout.write(text)

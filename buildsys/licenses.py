@@ -8,8 +8,10 @@ separator written as SPDX's `` OR ``, sorted and without repeats."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
-from typing import List, Optional, Sequence
+import sys
+from typing import List, Optional, Sequence, Tuple
 
 from buildsys.errors import BuildsysError
 from buildsys.features import Selection
@@ -18,9 +20,10 @@ SUMMARY_HEAD = "### BEGIN LICENSE SUMMARY ###"
 SUMMARY_TAIL = "###  END LICENSE SUMMARY  ###"
 
 
-def tree(selection: Selection, package: Optional[str], line_format: str) -> List[str]:
+def tree(selection: Selection, package: Optional[str], line_format: str, cwd: Optional[str] = None) -> List[str]:
     """cargo tree's lines, run as %cargo_* runs cargo (offline, CARGO_HOME
-    in the build tree, where %cargo_prep configured it)."""
+    in the build tree, where %cargo_prep configured it): in ``cwd``, the
+    prepared tree (default: here)."""
     command = [os.environ.get("CARGO", "cargo"), "tree", "-Zavoid-dev-deps",
                f"--package={package}" if package else "--workspace", "--offline",
                "--edges=no-build,no-dev,no-proc-macro", "--target=all", "--prefix=none", "--format", line_format]
@@ -32,7 +35,7 @@ def tree(selection: Selection, package: Optional[str], line_format: str) -> List
         command.append("--features=" + ",".join(selection.features))
     env = dict(os.environ, CARGO_HOME=".cargo", RUSTC_BOOTSTRAP="1")
     try:
-        proc = subprocess.run(command, env=env, capture_output=True, text=True)
+        proc = subprocess.run(command, env=env, capture_output=True, text=True, cwd=cwd)
     except OSError as exc:
         raise BuildsysError(f"cannot run cargo tree: {exc.strerror}") from None
     if proc.returncode != 0:
@@ -55,3 +58,47 @@ def summary(lines: Sequence[str]) -> List[str]:
     """The head line, ``# LICENSE`` per distinct expression, the tail line."""
     body = sorted({_spdx_or(line) for line in lines if not line.endswith(" (*)")})
     return [SUMMARY_HEAD, *body, SUMMARY_TAIL]
+
+
+# The License of a package that is not a valid SPDX expression on purpose:
+# rpmlint and Fedora's review refuse it, so it cannot ship unnoticed.
+FIXME = "LicenseRef-FIXME"
+_COMPOUND = re.compile(r"\s(OR|AND|WITH)\s")
+
+
+def _same_choice(expression: str) -> str:
+    """One spelling for equal choices: the alternatives of a plain ``A OR
+    B`` sorted (``Apache-2.0 OR MIT`` and ``MIT OR Apache-2.0`` are one
+    license); anything with AND, WITH or parentheses as it is."""
+    if "(" in expression or " AND " in expression or " WITH " in expression:
+        return expression
+    return " OR ".join(sorted(set(part.strip() for part in expression.split(" OR "))))
+
+
+def linked_expression(breakdown_lines: Sequence[str]) -> Tuple[str, List[str]]:
+    """The License of a binary from its ``LICENSE: NAME vVERSION`` lines (the
+    crate's own among them): every distinct license ANDed, each compound one
+    in parentheses, sorted; and the crates that declare no SPDX license (only
+    a license-file), for which the expression says FIXME."""
+    found, unknown = set(), []
+    for line in breakdown_lines:
+        license_, _, crate = line.partition(": ")
+        if license_.strip():
+            found.add(_same_choice(_spdx_or(license_.strip())))
+        else:
+            unknown.append(crate.strip() or line.strip())
+    terms = sorted(found) + ([FIXME] if unknown or not found else [])
+    if len(terms) == 1:
+        return terms[0], sorted(unknown)
+    return " AND ".join(f"({t})" if _COMPOUND.search(t) else t for t in terms), sorted(unknown)
+
+
+def linked(selection: Selection, cwd: str) -> str:
+    """The License of what the selection's binaries link, from cargo tree in
+    the prepared tree ``cwd``; FIXME (said on stderr) where a crate has no
+    SPDX license."""
+    expression, unknown = linked_expression(breakdown(tree(selection, None, "{l}: {p}", cwd), cwd))
+    if unknown:
+        sys.stderr.write(f"buildsys: warning: these linked crates declare no SPDX license, so the application "
+                         f"package's License says {FIXME}: {', '.join(unknown)}\n")
+    return expression

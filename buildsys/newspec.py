@@ -87,10 +87,11 @@ class Source:
 
 
 def _crate_source(m: Manifest, vendored: bool) -> Source:
-    """A crate from crates.io: named after the crate, rust-NAME for a library."""
-    library = m.is_lib and not vendored
+    """A crate from crates.io: rust-NAME, as Fedora names every crate's
+    source package (its binaries go to the NAME package that buildsys
+    generates); a vendored application is NAME itself."""
     where = f" (see {one_line(m.license_file)})" if m.license_file else ""
-    return Source(f"rust-{m.name}" if library else m.name, "%{crates_source}", f"https://crates.io/crates/{m.name}",
+    return Source(m.name if vendored else f"rust-{m.name}", "%{crates_source}", f"https://crates.io/crates/{m.name}",
                   spdx(m.license) if m.license else None, f"Cargo.toml has no SPDX license expression{where}", None,
                   ("--vendor", "1") if vendored else ())
 
@@ -196,7 +197,9 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
         lines += description_lines(m) or ["%{summary}."]
     if carried and carried.files:
         lines += ["", "%files"] + list(carried.files)
-    elif bins:
+    elif bins and name != f"rust-{m.name}":
+        # the package named after the crate is this spec's own; a spec named
+        # rust-CRATE gets it generated (buildsys.plan.application)
         declared = m.license_file if primary.path == "." else None
         extra = ["LICENSE.dependencies"] + (["cargo-vendor.txt"] if vendored else [])
         lines += _files_section(*licenses_and_docs(files, declared), extra, bins)

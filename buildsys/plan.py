@@ -257,6 +257,30 @@ def project_binaries(project: Project, selection: Selection) -> Tuple[Tuple[str,
 
 
 @dataclass(frozen=True)
+class Application:
+    """The package of a project's programs, as Fedora ships an application
+    built from a crate: named after the crate (``%{crate}``), apart from the
+    ``rust-CRATE`` source package and its library packages."""
+
+    name: str
+    member: "Member"  # the crate it is named after: its description, license and doc files
+    binaries: Tuple[str, ...]  # every member's, in %{_bindir}
+
+
+def application(project: Project, spec_name: str, crate: str, selection: Selection) -> Optional[Application]:
+    """The application package, where the spec is named ``rust-CRATE`` (a
+    crate's source package) and the selection builds binaries. A spec named
+    otherwise is the application itself: its own %files list the binaries."""
+    if spec_name != f"rust-{crate}":
+        return None
+    bins = tuple(b for _, names in project_binaries(project, selection) for b in names)
+    if not bins:
+        return None
+    member = next((m for m in project.members if m.manifest.name == crate), project.members[0])
+    return Application(crate, member, tuple(sorted(bins)))
+
+
+@dataclass(frozen=True)
 class MemberPlan:
     """The packages of one packaged member. ``own``: they are the spec's own
     crate's, headed by the spec's Summary and License; in a workspace each

@@ -11,12 +11,14 @@ from __future__ import annotations
 import difflib
 import hashlib
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict
 
 from buildsys import project as project_mod
 from buildsys import specparts as specparts_mod
 from buildsys.errors import BuildsysError
+from buildsys.features import Selection
 from buildsys.record import Options
 
 
@@ -28,16 +30,29 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def from_archive(archive: Path, registry: str, workspace: bool = False) -> str:
+@dataclass(frozen=True)
+class Spec:
+    """What the sections depend on besides the crate: the spec's Name and
+    %{crate} (is there an application package?) and the feature selection
+    of its %build (which binaries, linking what)."""
+
+    name: str = ""
+    crate: str = ""
+    selection: Selection = Selection()
+
+
+def from_archive(archive: Path, registry: str, workspace: bool = False, spec: Spec = Spec()) -> str:
     with project_mod.from_archive(archive, registry, Options(workspace=workspace)) as project:
-        return _join(specparts_mod.for_project(project, registry))
+        return _join(specparts_mod.for_project(project, registry, spec.name, spec.crate, spec.selection,
+                                               parse_time=True))
 
 
-def from_prepared(srcdir: Path, registry: str) -> str:
-    return _join(specparts_mod.for_project(project_mod.from_record(srcdir), registry))
+def from_prepared(srcdir: Path, registry: str, spec: Spec = Spec()) -> str:
+    return _join(specparts_mod.for_project(project_mod.from_record(srcdir), registry, spec.name, spec.crate,
+                                           spec.selection))
 
 
-def check(srcdir: Path, archive: Path, registry: str, expected: str) -> None:
+def check(srcdir: Path, archive: Path, registry: str, expected: str, spec: Spec = Spec()) -> None:
     """Fail unless the sections the spec was parsed with (``expected``, their
     digest) are the ones the prepared crate gives."""
     if not expected:
@@ -46,10 +61,10 @@ def check(srcdir: Path, archive: Path, registry: str, expected: str) -> None:
             "(was buildsys installed and the crate archive in SOURCES?); nothing would package the crate"
         )
     project = project_mod.from_record(srcdir)
-    actual = _join(specparts_mod.for_project(project, registry))
+    actual = _join(specparts_mod.for_project(project, registry, spec.name, spec.crate, spec.selection))
     if digest(actual) == expected:
         return
-    parsed = from_archive(archive, registry, project.is_workspace)
+    parsed = from_archive(archive, registry, project.is_workspace, spec)
     diff = difflib.unified_diff(
         parsed.splitlines(keepends=True), actual.splitlines(keepends=True),
         f"{archive.name} (parsed into the spec)", "the crate after %prep",
@@ -58,6 +73,7 @@ def check(srcdir: Path, archive: Path, registry: str, expected: str) -> None:
     raise BuildsysError(
         "the subpackages expanded from the crate archive differ from the crate as %prep left it "
         "(see the diff above): a patch changes the manifest's features or dependencies, which the "
-        "static mode cannot follow; use RPM 4.19+ (specparts), or change the manifest without a patch",
+        "static mode cannot follow (use RPM 4.19+, specparts, or change the manifest without a patch), "
+        "or the linked crates were not installed when the spec was parsed",
         str(srcdir / "Cargo.toml"),
     )

@@ -16,13 +16,14 @@ from typing import Dict, List, Optional, Sequence
 
 from buildsys import record
 from buildsys.errors import BuildsysError
+from buildsys.features import Selection
 from buildsys.files import licenses_and_docs
 from buildsys.model import Manifest
-from buildsys.plan import MemberPlan, Plan, Subpackage, packages
+from buildsys.plan import Application, MemberPlan, Plan, Subpackage, application, packages
 from buildsys.project import Project
 from buildsys.naming import crate_dir
 from buildsys.spectext import escape, one_line, paragraph_lines, spdx
-from buildsys.summary import summary
+from buildsys.summary import program_sentence, program_summary, summary
 
 
 def _header(sub: Subpackage, summary_: str, license_: Optional[str]) -> List[str]:
@@ -99,6 +100,30 @@ def feature_part(plan: Plan, sub: Subpackage, registry: str, heading: Heading = 
     return "\n".join(lines)
 
 
+def application_part(app: Application, license_: str, files: Sequence[str]) -> str:
+    """The programs' package, ``%{crate}``: arch-specific (no BuildArch), its
+    License that of everything the binaries link (``license_``,
+    buildsys.licenses.linked), the crate's license and doc files beside
+    LICENSE.dependencies, which %build writes. A crate that is only a
+    program is described by the spec's own Summary."""
+    m = app.member.manifest
+    where = "" if app.member.path == "." else app.member.path.rstrip("/") + "/"
+    licenses, docs = licenses_and_docs(files, m.license_file)
+    lines = [f"%package -n {app.name}",
+             f"Summary:        {program_summary(app.name, app.binaries) if m.is_lib else '%{summary}'}",
+             f"License:        {escape(license_)}",
+             "", f"%description -n {app.name}"]
+    described = description_lines(m)
+    if m.is_lib:
+        lines += (described + [""] if described else []) + paragraph_lines(program_sentence(app.name, app.binaries))
+    else:
+        lines += described or ["%{summary}."]
+    lines += ["", f"%files -n {app.name}", "%license " + " ".join([where + f for f in licenses] + ["LICENSE.dependencies"])]
+    lines += ["%doc " + " ".join(where + f for f in docs)] if docs else []
+    lines += [f"%{{_bindir}}/{b}" for b in app.binaries] + [""]
+    return "\n".join(lines)
+
+
 def render(plan: Plan, registry: str, files: Sequence[str], heading: Heading = Heading()) -> Dict[str, str]:
     """File name -> contents. Never the ``rpm-`` prefix: RPM writes its own
     debuginfo part into the same directory."""
@@ -114,9 +139,28 @@ def render(plan: Plan, registry: str, files: Sequence[str], heading: Heading = H
     return parts
 
 
-def for_project(project: Project, registry: str) -> Dict[str, str]:
-    """The specparts of every packaged member of a prepared project."""
+def for_project(project: Project, registry: str, spec_name: str = "", crate: str = "",
+                selection: Selection = Selection(), parse_time: bool = False) -> Dict[str, str]:
+    """The specparts of every packaged member of a prepared project and,
+    for a spec named rust-CRATE whose selection builds binaries, of the
+    application package (buildsys.plan.application), with the License of
+    what it links (cargo tree in the project). ``parse_time``: the static
+    sections of RPM 4.16, parsed also where the dependencies are not
+    installed yet (the SRPM step, ``-br`` rounds), where that License is
+    a FIXME; %build's check then fails unless it comes out the same."""
     parts: Dict[str, str] = {}
+    app = application(project, spec_name, crate, selection)
+    if app is not None:
+        from buildsys import licenses  # cargo tree, for applications only
+
+        try:
+            license_ = licenses.linked(selection, str(project.root))
+        except BuildsysError:
+            if not parse_time:
+                raise
+            license_ = f"{licenses.FIXME}-dependencies-not-installed"
+        files = record.source_files(project.root / app.member.path)
+        parts["30-cargo-application.specpart"] = application_part(app, license_, files)
     for member_plan in packages(project):
         files = record.source_files(project.root / member_plan.member.path)
         parts.update(render(member_plan.plan, registry, files, Heading.of(member_plan)))

@@ -111,12 +111,12 @@ GATE_OPEN, GATE_ELSE, GATE_CLOSE = "%if %{cargo_buildsystem}", "%else", "%endif"
 
 
 def crate_spec(name: str, version: str, summary: str, license_: str = "MIT", *, gate: bool = True,
-               build_option: str = "", noarch: bool = True, extra: str = "", binaries: bool = False) -> str:
+               build_option: str = "", noarch: bool = True, extra: str = "") -> str:
     """The spec a packager writes for crate NAME at VERSION (SemVer): the
     header, ``BuildSystem: cargo`` (behind the version gate, with
     ``%cargo_compat`` for older RPM, unless ``gate=False``), a
-    ``BuildOption(build)`` of ``build_option``, ``extra`` lines, and for an
-    application the main package's own files."""
+    ``BuildOption(build)`` of ``build_option``, ``extra`` lines. No %files:
+    binaries go to the NAME package the build generates."""
     lines = [
         f"Name:           rust-{name}",
         f"Version:        {rpm_version(version)}",
@@ -137,8 +137,6 @@ def crate_spec(name: str, version: str, summary: str, license_: str = "MIT", *, 
     if extra:
         lines.append(extra.rstrip("\n"))
     lines += ["", "%description", "%{summary}.", ""]
-    if binaries:
-        lines += ["%files", "%{_bindir}/*", ""]
     return "\n".join(lines)
 
 
@@ -146,7 +144,7 @@ def minimal_spec(name: str, version: str, license_: str, has_binaries: bool, ext
     """The minimal spec for a Debian crate built on RPM 4.20+ only (no gate):
     Name, Version, Source and BuildSystem: cargo, plus ``extra`` lines."""
     return crate_spec(name, version, f"Debian's {name} crate", license_, gate=False, noarch=not has_binaries,
-                      extra=extra, binaries=has_binaries)
+                      extra=extra)
 
 
 # --- running buildsys ---------------------------------------------------------

@@ -507,7 +507,7 @@ def test_generate_buildrequires_body(cargo, conf, own, tests_off, expected):
             "%cargo_build -f a,b\n"
             "%cargo_license_summary -f a,b\n"
             "%{cargo_license -f a,b} > LICENSE.dependencies\n"
-            "%cargo_specparts",
+            "%cargo_specparts -f a,b",
         ),
         (
             ["-f", "a,b"],
@@ -515,7 +515,7 @@ def test_generate_buildrequires_body(cargo, conf, own, tests_off, expected):
             "%cargo_build -a\n"
             "%cargo_license_summary -a\n"
             "%{cargo_license -a} > LICENSE.dependencies\n"
-            "%cargo_specparts",
+            "%cargo_specparts -a",
         ),
         (
             [],
@@ -523,7 +523,7 @@ def test_generate_buildrequires_body(cargo, conf, own, tests_off, expected):
             "%cargo_build -n -f std\n"
             "%cargo_license_summary -n -f std\n"
             "%{cargo_license -n -f std} > LICENSE.dependencies\n"
-            "%cargo_specparts",
+            "%cargo_specparts -n -f std",
         ),
     ],
 )
@@ -787,12 +787,30 @@ def test_compat_text_has_explicit_sections_with_buildsystem_bodies(cargo):
         "%cargo_build -f color",
         "%cargo_license_summary -f color",
         "%{cargo_license -f color} > LICENSE.dependencies",
-        "%cargo_sections_check",
+        "%cargo_sections_check -f color",
         "%install",
         "%cargo_install -f color",
         "%check",
         "%cargo_test -f color -- -- --skip slow",
     ]
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        ([], []),
+        (["-f", "color,std"], ["-f", "color,std"]),
+        (["--workspace", "-n"], ["--workspace", "-n"]),
+        # the build section's own selection wins over conf's, as in %build
+        (["-f", "color", "build:", "-a"], ["-a"]),
+        # another section's selection is not the build's
+        (["check:", "-a"], []),
+    ],
+)
+def test_parse_time_sections_get_the_build_sections_selection(cargo, words, expected):
+    opts = cargo.M.compat_options(cargo.table(words))
+    got = cargo.M.parse_time_words(cargo.M.effective(opts.conf, opts.build), cargo.table([]))
+    assert [got[i] for i in range(1, len(got) + 1)] == expected
 
 
 def test_compat_text_in_specparts_mode_writes_specparts(cargo):

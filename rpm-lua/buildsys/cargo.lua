@@ -200,7 +200,7 @@ function M.body(section, conf, own, tests_off, static)
   elseif section == "build" then
     -- a vendored application: cargo-vendor.txt, for the bundled(crate(...))
     -- Provides, instead of -devel packages
-    local tail = static and "%cargo_sections_check" or "%cargo_specparts"
+    local tail = M.call(static and "cargo_sections_check" or "cargo_specparts", o)
     if o.vendor then
       tail = "%{" .. M.call("cargo_vendor_manifest", o):sub(2) .. "} > cargo-vendor.txt"
     end
@@ -360,6 +360,20 @@ function M.compat_options(words, once)
   return parsed
 end
 
+-- The options of `buildsys sections` that stand for what o sets, added
+-- to words: the build section's, as %build checks them (a field with a
+-- value, such as the features, gives it after the option).
+function M.parse_time_words(o, words)
+  for _, field in ipairs(T.FIELDS) do
+    local v = o[field.name]
+    if field.parse_time and v then
+      table.insert(words, field.parse_time)
+      if type(v) == "string" then table.insert(words, v) end
+    end
+  end
+  return words
+end
+
 -- The sections %cargo_compat writes after %prep, in order. (No static
 -- BuildRequires: the dynamic ones ask for buildsys as on 4.20, so the SRPMs
 -- of every mode require the same.)
@@ -408,10 +422,9 @@ function M.compat(args)
         .. "are expanded from it when the spec is parsed, so this parse has none of them and %build fails; "
         .. "put the crate into SOURCES (spectool -g -R SPEC)\n")
     elseif static and not opts.conf.vendor then
-      local words = { "sections", "--digest", "--archive", archive, "--registry", rpm.expand("%{cargo_registry}") }
-      for _, field in ipairs(T.FIELDS) do
-        if field.parse_time and opts.conf[field.name] then table.insert(words, field.parse_time) end
-      end
+      local words = { "sections", "--digest", "--archive", archive, "--registry", rpm.expand("%{cargo_registry}"),
+                      "--name", rpm.expand("%{name}"), "--crate", rpm.expand("%{crate}") }
+      M.parse_time_words(M.effective(opts.conf, opts.build), words)
       local text = buildsys(words)
       local digest, rest = text:match("^(%x+)\n(.*)$")
       rpm.define("__buildsys_sections_digest " .. digest)

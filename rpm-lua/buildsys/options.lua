@@ -14,7 +14,7 @@ T.SECTIONS = { "conf", "generate_buildrequires", "build", "install", "check" }
 -- The %cargo_* macros whose flags select features (-a, -n, -f).
 local SELECTING = {
   "cargo_generate_buildrequires", "cargo_build", "cargo_test", "cargo_install",
-  "cargo_license", "cargo_license_summary", "cargo_vendor_manifest",
+  "cargo_license", "cargo_license_summary", "cargo_vendor_manifest", "cargo_specparts", "cargo_sections_check",
 }
 
 local function on(macros, flag)
@@ -24,9 +24,11 @@ local function on(macros, flag)
 end
 
 local function selecting(letter)
+  local flag = letter:sub(1, 2)
   return { scope = "selection", macros = on(SELECTING, letter),
-           cli = { buildrequires = letter:sub(1, 2), ["is-bin"] = letter:sub(1, 2), ["bin-paths"] = letter:sub(1, 2),
-                   ["license-breakdown"] = letter:sub(1, 2), ["license-summary"] = letter:sub(1, 2) } }
+           cli = { buildrequires = flag, ["is-bin"] = flag, ["bin-paths"] = flag, ["license-breakdown"] = flag,
+                   ["license-summary"] = flag, specparts = flag, sections = flag },
+           parse_time = flag }
 end
 
 local function named(name, field)
@@ -44,7 +46,8 @@ end
 --     value; a list value is joined with spaces)
 --   unset: MACRO = the flag that macro gets when the field is not set
 --   cli: ACTION = the buildsys option the macros pass that flag on as
---   parse_time: the option of `buildsys sections` (%cargo_compat, RPM 4.16)
+--   parse_time: the option of `buildsys sections` (%cargo_compat, RPM 4.16),
+--     followed by the value for a field with one (the build section's)
 T.FIELDS = {
   { name = "vendor", scope = "conf",
     macros = { cargo_prep = "-v %{SOURCE%s}", cargo_generate_buildrequires = "-V", cargo_install = "-V" },

@@ -67,27 +67,33 @@ def test_library_spec_is_noarch_without_files(tmp_path):
     )
 
 
-def test_application_spec_lists_its_binaries_and_licenses(tmp_path):
+@pytest.mark.parametrize("files", [("src/main.rs", "src/bin/extra.rs"), ("src/lib.rs", "src/main.rs")],
+                         ids=["binaries only", "library and binary"])
+def test_crate_with_binaries_is_rust_named_arch_specific_and_lists_no_files(tmp_path, files):
+    # Fedora's convention: the source package is rust-NAME, the programs go
+    # to the NAME package, which the build generates with its %files
     text = spec_of(tmp_path, '[package]\nname = "tool"\nversion = "2.0.0"\nlicense = "MIT"\n',
-                   ("src/main.rs", "LICENSE", "README.md", "src/bin/extra.rs"))
-    assert text.startswith("Name:           tool\n")
+                   files + ("LICENSE", "README.md"))
+    assert text.startswith("Name:           rust-tool\n")
+    assert "BuildArch" not in text and "%files" not in text and "%{_bindir}" not in text
+
+
+def test_vendored_application_is_the_main_package_and_lists_its_binaries_and_licenses(tmp_path):
+    root = crate(tmp_path, '[package]\nname = "tool"\nversion = "2.0.0"\nlicense = "MIT"\n',
+                 ("src/main.rs", "LICENSE", "README.md", "src/bin/extra.rs"))
+    text = newspec.spec_for(root, vendored=True)
+    assert "\nName:           tool\n" in text
     assert "BuildArch" not in text
     assert text.endswith(
-        "%description\n%{summary}.\n\n%files\n%license LICENSE LICENSE.dependencies\n%doc README.md\n"
-        "%{_bindir}/extra\n%{_bindir}/tool\n"
+        "%description\n%{summary}.\n\n%files\n%license LICENSE LICENSE.dependencies cargo-vendor.txt\n"
+        "%doc README.md\n%{_bindir}/extra\n%{_bindir}/tool\n"
     )
 
 
-def test_library_with_binary_is_rust_named_and_arch_specific(tmp_path):
-    text = spec_of(tmp_path, '[package]\nname = "both"\nversion = "0.1.0"\nlicense = "MIT"\n',
-                   ("src/lib.rs", "src/main.rs"))
-    assert text.startswith("Name:           rust-both\n") and "BuildArch" not in text
-    assert "%{_bindir}/both" in text
-
-
-def test_binary_crate_named_rust_something_sets_crate(tmp_path):
-    text = spec_of(tmp_path, '[package]\nname = "rust-ini"\nversion = "0.1.0"\nlicense = "MIT"\n', ("src/main.rs",))
-    assert text.startswith("%global crate rust-ini\nName:           rust-ini\n")
+def test_vendored_binary_crate_named_rust_something_sets_crate(tmp_path):
+    root = crate(tmp_path, '[package]\nname = "rust-ini"\nversion = "0.1.0"\nlicense = "MIT"\n', ("src/main.rs",))
+    text = newspec.spec_for(root, vendored=True)
+    assert text.startswith("%global crate rust-ini\n") and "\nName:           rust-ini\n" in text
 
 
 def test_crate_text_is_escaped_and_missing_license_asks_for_one(tmp_path):
