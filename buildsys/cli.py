@@ -383,10 +383,19 @@ def act_metadata(args: argparse.Namespace) -> None:
 def act_packages(args: argparse.Namespace) -> None:
     from buildsys import plan
 
-    for member_plan in plan.packages(_project(args)):
+    project = _project(args)
+    for member_plan in plan.packages(project):
         for sub in member_plan.plan.subpackages:
             print(sub.name)
             _out([f"  Provides: {line}" for line in sub.provides] + [f"  Requires: {line}" for line in sub.requires])
+    if not project.is_workspace:
+        from buildsys.features import Selection
+
+        crate = project.members[0].manifest.name
+        app = plan.application(project, f"rust-{crate}", crate, Selection())
+        if app is not None:
+            print(f"{app.name} (in a spec named rust-{crate}; its License is computed in %build)")
+            _out([f"  File: %{{_bindir}}/{b}" for b in app.binaries])
 
 
 def act_prepare(args: argparse.Namespace) -> None:

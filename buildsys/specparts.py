@@ -111,7 +111,8 @@ def application_part(app: Application, license_: str, files: Sequence[str]) -> s
     licenses, docs = licenses_and_docs(files, m.license_file)
     lines = [f"%package -n {app.name}",
              f"Summary:        {program_summary(app.name, app.binaries) if m.is_lib else '%{summary}'}",
-             f"License:        {escape(license_)}",
+             # the packager's own, where the computed one needs a hand
+             f"License:        %{{?cargo_application_license}}%{{!?cargo_application_license:{escape(license_)}}}",
              "", f"%description -n {app.name}"]
     described = description_lines(m)
     if m.is_lib:

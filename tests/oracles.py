@@ -223,3 +223,31 @@ def cargo2rpm_any_comparators() -> Iterator[None]:
         yield
     finally:
         c2r_semver.VersionReq.to_rpm = original
+
+
+def linked_licenses(metadata: dict) -> Set[str]:
+    """The ``license`` of every package the root package links, read off
+    ``cargo metadata``'s resolve: the root and what its normal dependencies
+    reach, proc-macros left out (they run in the compiler; nothing of them
+    is linked). Run it with ``--filter-platform`` for the build's target."""
+    packages = {p["id"]: p for p in metadata["packages"]}
+    nodes = {n["id"]: n for n in metadata["resolve"]["nodes"]}
+    seen: Set[str] = set()
+    todo = [metadata["resolve"]["root"]]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for dep in nodes[current]["deps"]:
+            normal = any(kind["kind"] is None for kind in dep["dep_kinds"])
+            macro = any("proc-macro" in t["kind"] for t in packages[dep["pkg"]]["targets"])
+            if normal and not macro:
+                todo.append(dep["pkg"])
+    return {packages[i]["license"] or "" for i in seen}
+
+
+def license_choices(expression: str) -> frozenset:
+    """A flat license expression (``A OR B``, cargo's old ``A/B``) as the set
+    of its alternatives: the same license however it is spelled."""
+    return frozenset(part.strip() for part in re.split(r"/| OR ", expression.strip().strip("()")))

@@ -116,7 +116,7 @@ def test_prepare_and_generator_run_again_change_nothing(copies, tmp_path):
 
 
 def deps_of(root: BuildRoot) -> Dict[str, tuple]:
-    return {n: (h.provides, h.requires, h.files) for n, h in root.built().items() if n.startswith("rust-hello")}
+    return {n: (h.provides, h.requires, h.files) for n, h in root.built().items() if n.startswith(("rust-hello", "hello"))}
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +157,7 @@ def test_repeated_rounds_build_what_a_clean_build_does(rounds):
 @pytest.mark.slow
 def test_rpms_own_debuginfo_specpart_still_makes_its_package(rounds):
     for root, _, parts in rounds.values():
-        assert sorted(parts) == ["10-cargo-devel.specpart", "20-cargo-features.specpart", "rpm-debuginfo.specpart"]
+        assert sorted(parts) == ["10-cargo-devel.specpart", "20-cargo-features.specpart",
+                                 "30-cargo-application.specpart", "rpm-debuginfo.specpart"]
         assert b"%package debuginfo" in parts["rpm-debuginfo.specpart"]
         assert "rust-hello-features-debuginfo" in root.built()

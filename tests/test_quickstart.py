@@ -57,3 +57,7 @@ def test_the_quick_start_builds_an_unseen_crate_on_420_and_416_as_written(tmp_pa
     assert {"rust-rand_core-devel", "rust-rand_core+default-devel", "rust-rand_core+std-devel"} <= set(built["4.20"])
     listing = ran[-1][1]
     assert "rust-rand_core-devel-0.6.4-1.noarch.rpm" in listing
+    # the application crate: its program in the package named after it, on both RPMs
+    for rpm in ("4.20", "4.16"):
+        assert (dist / rpm / "msvc-demangler-0.10.1-1.x86_64.rpm").exists(), sorted(p.name for p in (dist / rpm).iterdir())
+    assert "msvc-demangler-0.10.1-1.x86_64.rpm" in listing
