@@ -9,9 +9,10 @@ and Patch lines, BuildRequires, Requires, Provides, Obsoletes ..., Epoch,
 ``%changelog``; the feature selection and test skips of
 ``%cargo_build``/``%cargo_test`` become BuildOption words, and a check
 switched off by ``%bcond`` becomes ``--no-check``. Other commands in the
-build sections are kept as ``%SECTION -a`` lines, which only RPM 4.20+
-runs: :attr:`Carried.warnings` says so, as it names every preamble line
-that cannot be kept. Dropped: what BuildSystem: cargo generates (the
+build sections are kept as the hook macros (``%cargo_build_post``...) that
+BuildSystem: cargo and ``%cargo_compat`` run before or after the generated
+step on every RPM; :attr:`Carried.warnings` names every preamble line that
+cannot be kept. Dropped: what BuildSystem: cargo generates (the
 ``-devel`` and feature packages, the standard macro calls, the toolchain and
 crate() BuildRequires, rust2rpm's own ``%global`` lines), and an ``%if``
 left with nothing in it.
@@ -25,6 +26,9 @@ from typing import Dict, List, Optional, Tuple
 
 from buildsys.errors import BuildsysError
 
+# The packager's hooks are named after the generated step they surround:
+# %conf's is %cargo_prep's (BuildSystem: cargo runs it in %conf).
+HOOK_OF = {"conf": "prep"}
 SECTIONS = ("package", "description", "files", "prep", "conf", "generate_buildrequires", "build", "install",
             "check", "changelog")
 BUILD_SECTIONS = ("prep", "conf", "generate_buildrequires", "build", "install", "check")
@@ -73,7 +77,10 @@ class Carried:
     check_options: Tuple[str, ...]
     description: Tuple[str, ...]
     files: Tuple[str, ...]  # the main package's %files body, when it has one
-    extras: Tuple[Tuple[str, Tuple[str, ...]], ...]  # (section, commands) for %SECTION -a
+    # (hook, commands): the packager's commands before or after the
+    # generated ones of a section, as %cargo_HOOK macros (``build_post``),
+    # which BuildSystem: cargo and %cargo_compat run alike
+    extras: Tuple[Tuple[str, Tuple[str, ...]], ...]
     changelog: Tuple[str, ...]
     warnings: Tuple[str, ...] = field(default=())
 
@@ -335,7 +342,10 @@ def read(text: str, where: str) -> Carried:
         elif section == "changelog":
             changelog = body
         elif section in BUILD_SECTIONS:
-            own = []
+            before: List[str] = []
+            after: List[str] = []
+            generated = False  # past the section's generated step
+            unpacked = section != "prep"
             for raw in body:
                 line = raw.strip()
                 if not line or line.startswith("#") or line.startswith(("%if", "%endif", "%else")):
@@ -346,12 +356,19 @@ def read(text: str, where: str) -> Carried:
                         conf.extend(m.group(1) for m in _SELECTION.finditer(line[len("%cargo_build"):]))
                     if section == "check":
                         check.extend(_test_options(line, where))
+                    # in %prep the generated step is %cargo_prep; commands
+                    # between unpacking and it come before it
+                    generated = generated or section != "prep" or line.startswith("%cargo_prep")
+                    unpacked = True
                     continue
-                own.append(line)
-            if own:
-                extras.append((section, tuple(own)))
-                warnings.append(f"%{section} has commands of its own ({own[0]!r}...): kept as '%{section} -a', "
-                                "which only RPM 4.20+ runs")
+                if not unpacked:
+                    warnings.append(f"%prep runs {line!r} before the crate is unpacked; it is kept to run after "
+                                    "(%cargo_prep_pre)")
+                (after if generated else before).append(line)
+            hook = HOOK_OF.get(section, section)
+            for when, commands in (("pre", before), ("post", after)):
+                if commands:
+                    extras.append((f"{hook}_{when}", tuple(commands)))
     return Carried(
         name=pre.name,
         crate=pre.globals_.get("crate"),

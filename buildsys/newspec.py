@@ -189,6 +189,7 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
               if tag in ("ExcludeArch", "ExclusiveArch")]
     if not bins:
         lines.append("BuildArch:      noarch")
+    lines += hook_lines(carried.extras if carried else ())
     lines += list(GATE)
     lines += ["", "%description"]
     if carried and carried.description:
@@ -203,9 +204,6 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
         declared = m.license_file if primary.path == "." else None
         extra = ["LICENSE.dependencies"] + (["cargo-vendor.txt"] if vendored else [])
         lines += _files_section(*licenses_and_docs(files, declared), extra, bins)
-    for section, commands in carried.extras if carried else ():
-        lines += ["", "# kept from the rust2rpm spec; RPM 4.16 and 4.19 do not run these",
-                  GATE[0], f"%{section} -a"] + list(commands) + ["%endif"]
     if carried and carried.changelog:
         lines += ["", "%changelog"] + list(carried.changelog)
     elif changelog and changelog.auto:
@@ -215,6 +213,18 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
         lines += ["", "%changelog", f"* {changelog.date} {escape(changelog.packager)} - {semver2rpm(m.version)}-1",
                   "- Initial package"]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def hook_lines(hooks: Sequence[Tuple[str, Sequence[str]]]) -> List[str]:
+    """The packager's own commands, as the %cargo_SECTION_pre/_post macros
+    that BuildSystem: cargo and %cargo_compat run before or after the
+    generated commands of a section, on every RPM. Defined before the gate:
+    %cargo_compat writes its sections there."""
+    lines: List[str] = []
+    for hook, commands in hooks:
+        lines += ["# the packager's own commands, run by every RPM (docs/buildoptions.md)",
+                  f"%global cargo_{hook} %{{expand:"] + list(commands) + ["}"]
+    return lines
 
 
 def _listable(bins: Tuple[str, ...], where: str) -> Tuple[str, ...]:

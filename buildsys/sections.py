@@ -27,7 +27,14 @@ def _join(parts: Dict[str, str]) -> str:
 
 
 def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    """The sections' fingerprint for %build's check. The %license and %doc
+    marks are left out: a file that the packager's own %prep commands put
+    into the crate (%cargo_prep_pre, docs/buildoptions.md) is in the crate
+    after %prep and not in the archive read at parse time. It is installed
+    either way (the package owns the crate's directory); only its mark
+    would differ, and nothing that decides dependencies does."""
+    kept = "".join(line for line in text.splitlines(keepends=True) if not line.startswith(("%license ", "%doc ")))
+    return hashlib.sha256(kept.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -47,11 +47,13 @@ class Cargo:
         own = self.parse_raw(section, own_words)
         return to_python(self.M.effective(conf, own))
 
-    def body(self, section, conf_words, own_words=(), tests_off=None):
+    def body(self, section, conf_words, own_words=(), tests_off=None, hooks=False):
+        """The generated commands of a section (``hooks``: with the
+        packager's hook macros around them, as the section gets them)."""
         conf = self.parse_raw("conf", conf_words)
         # As in M.section: conf's own options are the conf options.
         own = conf if section == "conf" else self.parse_raw(section, own_words)
-        return self.M.body(section, conf, own, tests_off)
+        return (self.M.body if hooks else self.M.generated)(section, conf, own, tests_off)
 
     def error(self, call, *args):
         """The message of the Lua error that call(*args) raises, without the
@@ -780,19 +782,51 @@ def test_compat_text_has_explicit_sections_with_buildsystem_bodies(cargo):
     assert text.split("\n") == [
         "%prep",
         "%autosetup -n %{cargo_source_dir} -p1",
+        "%{?cargo_prep_pre}",
         "%cargo_prep",
+        "%{?cargo_prep_post}",
         "%generate_buildrequires",
+        "%{?cargo_generate_buildrequires_pre}",
         "%cargo_generate_buildrequires -f color -t",
+        "%{?cargo_generate_buildrequires_post}",
         "%build",
+        "%{?cargo_build_pre}",
         "%cargo_build -f color",
         "%cargo_license_summary -f color",
         "%{cargo_license -f color} > LICENSE.dependencies",
         "%cargo_sections_check -f color",
+        "%{?cargo_build_post}",
         "%install",
+        "%{?cargo_install_pre}",
         "%cargo_install -f color",
+        "%{?cargo_install_post}",
         "%check",
+        "%{?cargo_check_pre}",
         "%cargo_test -f color -- -- --skip slow",
+        "%{?cargo_check_post}",
     ]
+
+
+@pytest.mark.parametrize(
+    "section, conf, tests_off, hooks",
+    [
+        ("conf", [], None, "prep"),
+        ("generate_buildrequires", [], None, "generate_buildrequires"),
+        ("build", ["-f", "x"], None, "build"),
+        ("install", [], None, "install"),
+        ("check", [], None, "check"),
+        # tests switched off: so are the packager's commands around them
+        ("check", ["--no-check"], None, None),
+        ("check", [], True, None),
+    ],
+)
+def test_each_section_runs_the_packagers_hooks_around_its_commands(cargo, section, conf, tests_off, hooks):
+    generated = cargo.body(section, conf, tests_off=tests_off)
+    body = cargo.body(section, conf, tests_off=tests_off, hooks=True)
+    if hooks is None:
+        assert body == generated
+    else:
+        assert body == f"%{{?cargo_{hooks}_pre}}\n{generated}\n%{{?cargo_{hooks}_post}}"
 
 
 @pytest.mark.parametrize(
@@ -849,7 +883,8 @@ def test_workspace_is_unknown_outside_conf(cargo, section):
 
 def test_workspace_in_compat_mode_unpacks_the_source_dir_and_asks_for_workspace_sections(cargo):
     text = cargo.M.compat_text(cargo.M.compat_options(cargo.table(["--workspace"])), False, True)
-    assert text.split("\n")[:3] == ["%prep", "%autosetup -n %{cargo_source_dir} -p1", "%cargo_prep -w"]
+    assert text.split("\n")[:5] == ["%prep", "%autosetup -n %{cargo_source_dir} -p1", "%{?cargo_prep_pre}",
+                                    "%cargo_prep -w", "%{?cargo_prep_post}"]
 
 
 def test_workspace_with_vendor_is_refused(cargo):

@@ -145,12 +145,13 @@ def test_the_packagers_additions_are_kept(migrated):
     lines = spec.splitlines()
     for kept in ("Release:        3%{?dist}", "License:        MIT OR Apache-2.0",
                  "# Downstream: say in the README that this copy is patched", "Patch:          itoa-readme.diff",
-                 "Source1:        README.fedora", "%global cargo_options check: --skip test_u64", "%prep -a", "cp -p %{SOURCE1} .",
+                 "Source1:        README.fedora", "%global cargo_options check: --skip test_u64", "%global cargo_prep_pre %{expand:",
+                 "cp -p %{SOURCE1} .",
                  "- Skip the u64 tests", "Fast integer primitive to string conversion."):
         assert kept in lines, kept
     for dropped in ("%package", "%files", "BuildRequires:  cargo-rpm-macros >= 24", "%cargo_build", "%ghost"):
         assert not [line for line in lines if line.startswith(dropped)], dropped
-    assert "'%prep -a', which only RPM 4.20+ runs" in warnings
+    assert warnings == ""
 
 
 @pytest.fixture(scope="module", params=SUITES)
@@ -174,5 +175,6 @@ def test_patch_is_applied_and_tests_are_skipped(built):
     assert readme.endswith("Patched downstream for Fedora.\n")
     text = log.stdout + log.stderr
     assert "--skip test_u64" in text and "3 filtered out" in text
-    if root.suite == "trixie":  # %prep -a runs on RPM 4.20+ only, as the spec says
-        assert "cp -p /root/rpmbuild/SOURCES/README.fedora ." in text
+    # the packager's own %prep command, on every RPM, before %cargo_prep
+    assert "cp -p /root/rpmbuild/SOURCES/README.fedora ." in text
+    assert text.index("cp -p /root/rpmbuild/SOURCES/README.fedora .") < text.index("prepare --registry")

@@ -181,12 +181,37 @@ function M.call(macro, o)
   return table.concat(parts, " ")
 end
 
+-- A packager's own commands before and after the generated ones of a
+-- section, one spec for every RPM: the spec defines
+-- %cargo_SECTION_pre / %cargo_SECTION_post (SECTION: prep, which is
+-- %cargo_prep, run once the crate is unpacked and patched, and
+-- generate_buildrequires, build, install, check), and BuildSystem: cargo
+-- and %cargo_compat expand them at the same point (docs/buildoptions.md).
+M.HOOKED = { conf = "prep", generate_buildrequires = "generate_buildrequires", build = "build",
+             install = "install", check = "check" }
+
+local function hooked(section, body)
+  local name = M.HOOKED[section]
+  return "%{?cargo_" .. name .. "_pre}\n" .. body .. "\n%{?cargo_" .. name .. "_post}"
+end
+
 -- The body of one generated section, as %cargo_* macro calls.
 -- tests_off: the packager switched %check off from outside the spec
 -- (rpmbuild --without check).
 -- static: the subpackages were expanded into the spec at parse time (the
 -- compat mode for RPM 4.16), so %build checks them instead of writing parts.
 function M.body(section, conf, own, tests_off, static)
+  local o = M.effective(conf, own)
+  -- rpmbuild --without check switches the tests off, and with them the
+  -- packager's commands around them
+  if section == "check" and (o.no_check or tests_off) then
+    return M.generated(section, conf, own, tests_off, static)
+  end
+  return hooked(section, M.generated(section, conf, own, tests_off, static))
+end
+
+-- The generated commands of one section alone.
+function M.generated(section, conf, own, tests_off, static)
   local o = M.effective(conf, own)
   if o.workspace and o.features then
     fail(section, "-f cannot be combined with --workspace; use -a or -n (docs/workspaces.md)")

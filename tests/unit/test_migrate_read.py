@@ -70,9 +70,10 @@ def test_rust2rpm_spec_carries_the_packagers_additions():
     assert carried.conf_options == ("--no-check", "-f fast,small")
     assert carried.check_options == ("--skip", "slow", "--skip", "net::")
     assert carried.description == ("Foo does things.",)
-    assert carried.extras == (("prep", ("sed -i 's/a/b/' src/lib.rs",)),)
+    # between unpacking and %cargo_prep: before the generated step
+    assert carried.extras == (("prep_pre", ("sed -i 's/a/b/' src/lib.rs",)),)
     assert carried.changelog[:2] == ("* Sat Nov 21 2026 P <p@example.com> - 1.0.0-7", "- Rebuilt")
-    assert len(carried.warnings) == 1 and "%prep -a" in carried.warnings[0]
+    assert carried.warnings == ()
 
 
 @pytest.mark.parametrize(
@@ -229,3 +230,32 @@ def test_description_global_keeps_its_paragraphs():
     carried = migrate.read("Name: rust-x\n%global _description %{expand:\nPara one.\n\nPara two.}\n"
                            "%description %{_description}\n", "rust-x.spec")
     assert carried.description == ("Para one.", "", "Para two.")
+
+
+@pytest.mark.parametrize(
+    "sections, extras",
+    [
+        # before and after the generated step of each section
+        ("%build\necho one\n%cargo_build\n%{cargo_license_summary}\necho two\n",
+         (("build_pre", ("echo one",)), ("build_post", ("echo two",)))),
+        ("%install\n%cargo_install\ninstall -m 644 x %{buildroot}/etc/x\n",
+         (("install_post", ("install -m 644 x %{buildroot}/etc/x",)),)),
+        ("%check\nexport A=1\n%cargo_test\n", (("check_pre", ("export A=1",)),)),
+        # %prep: its generated step is %cargo_prep, after unpacking
+        ("%prep\n%autosetup -n %{crate}-%{version} -p1\ncp -p %{SOURCE1} .\n%cargo_prep\nrm -f x\n",
+         (("prep_pre", ("cp -p %{SOURCE1} .",)), ("prep_post", ("rm -f x",)))),
+        ("%generate_buildrequires\n%cargo_generate_buildrequires\necho 'pkgconfig(zlib)'\n",
+         (("generate_buildrequires_post", ("echo 'pkgconfig(zlib)'",)),)),
+    ],
+)
+def test_commands_keep_their_place_around_the_generated_step(sections, extras):
+    spec = "Name: rust-foo\nVersion: 1.0.0\nRelease: 1\nSummary: x\nLicense: MIT\n\n%description\nx.\n\n" + sections
+    assert migrate.read(spec, "rust-foo.spec").extras == extras
+
+
+def test_a_prep_command_before_unpacking_is_kept_after_it_with_a_warning():
+    spec = ("Name: rust-foo\nVersion: 1.0.0\nRelease: 1\nSummary: x\nLicense: MIT\n\n%description\nx.\n\n"
+            "%prep\nrm -rf old\n%autosetup -p1\n%cargo_prep\n")
+    carried = migrate.read(spec, "rust-foo.spec")
+    assert carried.extras == (("prep_pre", ("rm -rf old",)),)
+    assert len(carried.warnings) == 1 and "before the crate is unpacked" in carried.warnings[0]

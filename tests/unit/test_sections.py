@@ -3,9 +3,11 @@ read from the crate archive at parse time, and %build's staleness check.
 Expectations are written by hand."""
 
 
+import shutil
+
 import pytest
 
-from buildsys import sections
+from buildsys import prepare, sections
 from buildsys.errors import BuildsysError
 
 from helpers import LEAF, REGISTRY, crate_bytes, prepared_leaf
@@ -42,6 +44,19 @@ def test_check_fails_with_a_diff_when_a_patch_adds_a_feature(tmp_path, capsys):
     with pytest.raises(BuildsysError, match="differ from the crate as %prep left it"):
         sections.check(prepared_leaf(tmp_path, patched), archive, REGISTRY, digest)
     assert "+%package -n rust-leaf+extra-devel" in capsys.readouterr().err
+
+
+def test_check_passes_when_the_packagers_prep_command_adds_a_doc_file(tmp_path):
+    # cp -p %{SOURCE1} . before %cargo_prep: a README.fedora the archive
+    # read at parse time does not have, marked %doc only after %prep
+    archive = leaf_archive(tmp_path)
+    digest = sections.digest(sections.from_archive(archive, REGISTRY))
+    prepared = tmp_path / "build" / "leaf-1.2.0"
+    shutil.copytree(LEAF.src, prepared, ignore=shutil.ignore_patterns("target"))
+    (prepared / "README.fedora").write_text("Packaged for Fedora.\n")
+    prepare.prepare(prepared, REGISTRY)
+    assert "README.fedora" in sections.from_prepared(prepared, REGISTRY)
+    sections.check(prepared, archive, REGISTRY, digest)
 
 
 def test_check_fails_when_no_sections_were_expanded(tmp_path):
