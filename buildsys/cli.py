@@ -98,6 +98,8 @@ def _sections(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workspace", action="store_true", help="the archive holds a workspace")
     p.add_argument("--check", metavar="DIGEST", help="in %%build (PATH: the prepared crate): fail unless the "
                    "sections parsed into the spec are the ones the crate gives now")
+    p.add_argument("--patch", action="append", default=[], help="a patch of the spec, applied to the archive's "
+                   "crate as %%autosetup -p1 applies it (repeat, in the spec's order)")
 
 
 def _new(p: argparse.ArgumentParser) -> None:
@@ -438,7 +440,7 @@ def act_sections(args: argparse.Namespace) -> None:
 
     from buildsys import project, sections
 
-    spec = sections.Spec(args.name, args.crate, _selection(args))
+    spec = sections.Spec(args.name, args.crate, _selection(args), tuple(Path(p) for p in args.patch))
     if args.check is not None:
         sections.check(project.root_of(_path(args)), Path(args.archive), args.registry, args.check, spec)
         return

@@ -219,11 +219,12 @@ def hook_lines(hooks: Sequence[Tuple[str, Sequence[str]]]) -> List[str]:
     """The packager's own commands, as the %cargo_SECTION_pre/_post macros
     that BuildSystem: cargo and %cargo_compat run before or after the
     generated commands of a section, on every RPM. Defined before the gate:
-    %cargo_compat writes its sections there."""
+    %cargo_compat writes its sections there. A macro definition takes one
+    backslash of each pair, so every backslash of a command is doubled."""
     lines: List[str] = []
     for hook, commands in hooks:
         lines += ["# the packager's own commands, run by every RPM (docs/buildoptions.md)",
-                  f"%global cargo_{hook} %{{expand:"] + list(commands) + ["}"]
+                  f"%global cargo_{hook} %{{expand:"] + [c.replace("\\", "\\\\") for c in commands] + ["}"]
     return lines
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Tuple
+from typing import Iterator, List, Sequence, Tuple
 
 from buildsys import manifest as manifest_mod
 from buildsys import record
@@ -107,13 +107,18 @@ def from_tree(root: Path, options: Options) -> Project:
 
 
 @contextlib.contextmanager
-def from_archive(archive: Path, registry: str, options: Options) -> Iterator[Project]:
+def from_archive(archive: Path, registry: str, options: Options, patches: Sequence[Path] = ()) -> Iterator[Project]:
     """The project in a crate archive (or a workspace's release tarball),
+    with the spec's ``patches`` applied as %autosetup -p1 applies them and
     prepared as %cargo_prep would prepare it, for the time of the ``with``."""
     from buildsys import archive as archive_mod  # tarfile: only the parse-time actions pay for it
     from buildsys.prepare import prepare
 
     with archive_mod.unpacked(archive) as root:
+        if patches:
+            from buildsys import patches as patches_mod
+
+            patches_mod.apply_all(root, patches)
         project, _ = prepare(root, registry, options, generator_answers=False)
         yield _checked(project)
 

@@ -13,7 +13,7 @@ import hashlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict
+from typing import Dict, Tuple
 
 from buildsys import project as project_mod
 from buildsys import specparts as specparts_mod
@@ -40,16 +40,18 @@ def digest(text: str) -> str:
 @dataclass(frozen=True)
 class Spec:
     """What the sections depend on besides the crate: the spec's Name and
-    %{crate} (is there an application package?) and the feature selection
-    of its %build (which binaries, linking what)."""
+    %{crate} (is there an application package?), the feature selection of
+    its %build (which binaries, linking what), and its patches, which
+    %prep applies to the crate (buildsys.patches)."""
 
     name: str = ""
     crate: str = ""
     selection: Selection = Selection()
+    patches: Tuple[Path, ...] = ()
 
 
 def from_archive(archive: Path, registry: str, workspace: bool = False, spec: Spec = Spec()) -> str:
-    with project_mod.from_archive(archive, registry, Options(workspace=workspace)) as project:
+    with project_mod.from_archive(archive, registry, Options(workspace=workspace), spec.patches) as project:
         return _join(specparts_mod.for_project(project, registry, spec.name, spec.crate, spec.selection,
                                                parse_time=True))
 

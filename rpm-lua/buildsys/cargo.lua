@@ -450,6 +450,15 @@ function M.compat(args)
       local words = { "sections", "--digest", "--archive", archive, "--registry", rpm.expand("%{cargo_registry}"),
                       "--name", rpm.expand("%{name}"), "--crate", rpm.expand("%{crate}") }
       M.parse_time_words(M.effective(opts.conf, opts.build), words)
+      -- the spec's patches, in the order %autosetup applies them: a
+      -- fix-metadata patch changes the subpackages here as in %prep
+      local quoted = {}
+      for _, patch in ipairs(patches or {}) do
+        table.insert(words, "--patch")
+        table.insert(words, patch)
+        table.insert(quoted, "--patch " .. shell_quote(patch))
+      end
+      rpm.define("__buildsys_sections_patches " .. (#quoted > 0 and table.concat(quoted, " ") or "%{nil}"))
       local text = buildsys(words)
       local digest, rest = text:match("^(%x+)\n(.*)$")
       rpm.define("__buildsys_sections_digest " .. digest)

@@ -166,3 +166,14 @@ def test_a_source_date_epoch_that_is_no_number_is_one_line():
     proc = run_buildsys("new", str(FIXTURES / "leaf"), env=dict(os.environ, SOURCE_DATE_EPOCH="yesterday"))
     assert (proc.returncode, proc.stderr) == (1, "buildsys: error: SOURCE_DATE_EPOCH='yesterday' is not a number of "
                                                  "seconds\n")
+
+
+def test_the_packagers_commands_become_hooks_before_the_gate_with_backslashes_doubled():
+    lines = newspec.hook_lines([("prep_pre", ("cp -p %{SOURCE1} .", r"sed -i 's/\bx\b/y/' f")),
+                                ("install_post", ("install -m 644 a %{buildroot}/a",))])
+    assert lines == [
+        "# the packager's own commands, run by every RPM (docs/buildoptions.md)",
+        "%global cargo_prep_pre %{expand:", "cp -p %{SOURCE1} .", r"sed -i 's/\\bx\\b/y/' f", "}",
+        "# the packager's own commands, run by every RPM (docs/buildoptions.md)",
+        "%global cargo_install_post %{expand:", "install -m 644 a %{buildroot}/a", "}",
+    ]
