@@ -2,7 +2,7 @@
 HOST_PYTHON ?= /usr/bin/python3
 VENV ?= .venv
 export BUILDSYS_CACHE ?= /var/cache/buildsys
-HOST_PACKAGES = rpm python3-rpm python3-venv mmdebstrap dpkg time rpmlint
+HOST_PACKAGES = rpm python3-rpm python3-venv mmdebstrap dpkg time rpmlint patch
 
 # `make install DESTDIR=ROOT`: what rpmbuild inside ROOT needs, run by ROOT's
 # own python3. The Python package goes to a private directory so that it
