@@ -23,13 +23,13 @@ rpm: $(VENV)/.installed
 srpm: $(VENV)/.installed
 	$(VENV)/bin/python examples/rpmbuild_here.py self --srpm --out $(DIST)
 
-# `make build SPEC=rust-foo.spec [RPM=4.20|4.16|6.1] [SOURCES=DIR]`: rpmbuild
+# `make build SPEC=rust-foo.spec [RPM=4.20|4.19|4.16|6.1] [SOURCES=DIR]`: rpmbuild
 # -ba in a clean root of that RPM with buildsys installed as RPMs; the
 # crate and other sources are the files beside the spec (or in SOURCES).
 RPM ?= 4.20
 DIST ?= dist
 build: $(VENV)/.installed
-	@test -n "$(SPEC)" || { echo "make build SPEC=path/to/the.spec [RPM=4.20|4.16|6.1] [SOURCES=dir]"; exit 2; }
+	@test -n "$(SPEC)" || { echo "make build SPEC=path/to/the.spec [RPM=4.20|4.19|4.16|6.1] [SOURCES=dir]"; exit 2; }
 	$(VENV)/bin/python examples/rpmbuild_here.py spec "$(SPEC)" --rpm "$(RPM)" $(if $(SOURCES),--sources "$(SOURCES)") --out $(DIST)
 
 demo: $(VENV)/.installed

@@ -7,7 +7,7 @@ spec and installed as RPMs (`rpm -i`, no --nodeps), and a bridge package
 telling the rpmdb about Debian's cargo, rustc, python3 and crates.
 
   python examples/rpmbuild_here.py self [--srpm] [--out dist]
-  python examples/rpmbuild_here.py spec SPEC [--rpm 4.20|4.16|6.1] [--sources DIR] [--out dist]
+  python examples/rpmbuild_here.py spec SPEC [--rpm 4.20|4.19|4.16|6.1] [--sources DIR] [--out dist]
 
 `spec` copies every file beside the spec (or in --sources) into SOURCES:
 the crate (NAME-VERSION.crate, as `spectool -g` names it), patches, extra
@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from repo_helpers import build_self, install_tools_bridge  # noqa: E402
 from rpmroot import SOURCES, BuildRoot, Header  # noqa: E402
 
-SUITE_OF = {"4.20": "trixie", "4.16": "bullseye", "6.1": "forky"}
+SUITE_OF = {"4.20": "trixie", "4.19": "el10", "4.16": "bullseye", "6.1": "forky"}
 
 
 def _root(rpm: str, workdir: Path) -> BuildRoot:

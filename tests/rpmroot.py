@@ -61,6 +61,34 @@ SUITES = {"trixie": "4.20.1", "forky": "6.1"}
 # so that both sides build against the same registry.
 COMPAT_SUITES = {"bullseye": "4.16.1.2"}
 BULLSEYE_BASE = ["rpm", "file", "python3", "python3-packaging", "make", "elfutils", "cpio", "gcc", "libc6-dev", "patch"]
+# RHEL 10 / EPEL 10's RPM, 4.19.1.1, which no Debian suite ships: built from
+# its upstream release source (../shared/upstream) into a layer over the
+# trixie root, whose cargo, rustc and crates the 4.20.1 tests use too
+# (rpm-facts §2). Debian's rpm is purged in that layer: 4.19 and 4.20 share
+# librpm.so.10. The layer is cached like the roots.
+EL10_SUITES = {"el10": "4.19.1.1"}
+RPM419_TARBALL = "rpm-4.19.1.1.tar.xz"
+RPM419_SHA256 = "d3d1765185e7475d97fffdc818c06e9205519381921f670f6ddcc0a82fffaa70"
+# what building it needs (gawk: with mawk the tag table comes out empty),
+# and what its build runs (debugedit, cpio, patch)
+RPM419_BUILD_DEPS = ["cmake", "gcc", "make", "pkgconf", "gawk", "libpopt-dev", "libarchive-dev", "libmagic-dev",
+                     "liblua5.4-dev", "libgcrypt20-dev", "libsqlite3-dev", "zlib1g-dev", "libzstd-dev", "liblzma-dev",
+                     "libbz2-dev", "libelf-dev", "libdw-dev", "debugedit", "cpio", "patch"]
+RPM419_BUILD = """set -e
+cd /tmp
+tar -xJf {tarball}
+cmake -S rpm-4.19.1.1 -B rpm-build -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_SYSCONFDIR=/etc \
+  -DCMAKE_INSTALL_LOCALSTATEDIR=/var -DWITH_INTERNAL_OPENPGP=ON -DENABLE_PYTHON=OFF -DENABLE_TESTSUITE=OFF \
+  -DENABLE_NLS=OFF -DENABLE_OPENMP=OFF -DENABLE_PLUGINS=OFF -DENABLE_NDB=OFF -DWITH_CAP=OFF -DWITH_ACL=OFF \
+  -DWITH_SELINUX=OFF -DWITH_DBUS=OFF -DWITH_AUDIT=OFF -DWITH_FAPOLICYD=OFF -DWITH_READLINE=OFF >/dev/null
+make -s -C rpm-build -j2 >/dev/null
+dpkg --purge --force-depends $(dpkg-query -W -f '${{Package}}\n' rpm rpm-common rpm2cpio 'librpm*' python3-rpm 2>/dev/null)
+make -s -C rpm-build install >/dev/null
+ldconfig
+rm -rf rpm-4.19.1.1 rpm-build {tarball}
+test "$(rpm --version)" = "RPM version 4.19.1.1"
+test "$(rpm --querytags | wc -l)" -gt 100
+"""
 # cargo offline against Debian's registry in a root (/root/.cargo/config.toml),
 # for the tools the tests build there themselves
 DEBIAN_REGISTRY_CARGO_CONFIG = f"""\
@@ -103,7 +131,63 @@ def base_root(suite: str, extra: Sequence[str] = ()) -> Path:
     cached root (e.g. dnf and createrepo-c for the repository tests)."""
     if suite in COMPAT_SUITES:
         return ensure_root(suite, BULLSEYE_BASE + list(extra))
+    if suite in EL10_SUITES:
+        return ensure_root("trixie", BASE + CRATES + RPM419_BUILD_DEPS + list(extra))
     return ensure_root(suite, BASE + CRATES + list(extra))
+
+
+def shared_upstream() -> Path:
+    """../shared/upstream beside the clone (this machine's /work/shared
+    where the clone is elsewhere): upstream files tests use as they are."""
+    for candidate in (REPO.parent / "shared" / "upstream", Path("/work/shared/upstream")):
+        if candidate.is_dir():
+            return candidate
+    raise AssertionError("../shared/upstream is not beside the clone: the machine provides it")
+
+
+def el10_layer(lower: Path) -> Path:
+    """RPM 4.19.1.1 built and installed over ``lower`` (the trixie root with
+    its build dependencies), as an overlay layer cached beside the roots."""
+    tarball = shared_upstream() / RPM419_TARBALL
+    digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
+    assert digest == RPM419_SHA256, f"{tarball}: sha256 {digest}, not the release's"
+    tag = hashlib.sha256((lower.name + RPM419_BUILD).encode()).hexdigest()[:12]
+    base = cache_root() / "roots"
+    layer, stamp = base / f"el10-{tag}", base / f"el10-{tag}.stamp"
+    with open(base / f"el10-{tag}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if stamp.exists():
+            return layer
+        shutil.rmtree(layer, ignore_errors=True)
+        scratch = base / f"el10-{tag}.scratch"
+        shutil.rmtree(scratch, ignore_errors=True)
+        for d in (layer / "tmp", scratch / "work", scratch / "merged"):
+            d.mkdir(parents=True)
+        shutil.copy(tarball, layer / "tmp" / RPM419_TARBALL)
+        proc = overlay_run([lower], layer, scratch / "work", scratch / "merged", None,
+                           RPM419_BUILD.format(tarball=RPM419_TARBALL), {})
+        shutil.rmtree(scratch, ignore_errors=True)
+        if proc.returncode != 0:
+            raise AssertionError(f"building RPM 4.19.1.1 failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+        stamp.touch()
+    return layer
+
+
+def overlay_run(lowers: Sequence[Path], upper: Path, work: Path, merged: Path, sysroot: Optional[Path], command: str,
+                env: Dict[str, str]) -> subprocess.CompletedProcess:
+    """``command`` in a chroot of the overlay of ``lowers`` (top first) and
+    ``upper``, in a private mount namespace that leaves nothing mounted."""
+    lowerdir = ":".join(str(p) for p in lowers)
+    script = (
+        f"mount -t overlay overlay -o lowerdir={lowerdir},upperdir={upper},workdir={work} {merged}"
+        f" && mount -t proc proc {merged}/proc && mount --rbind /dev {merged}/dev"
+        + (f" && mount --bind -o ro {sysroot} {merged}{sysroot}" if sysroot else "")
+        + f" && exec chroot {merged} /bin/sh -c \"$0\""
+    )
+    environ = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8"}
+    environ.update(env)
+    return subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script, command],
+                          capture_output=True, text=True, errors="backslashreplace", env=environ)
 
 
 def host_rust_sysroot() -> Path:
@@ -154,6 +238,8 @@ class BuildRoot:
         install it another way, e.g. from its own RPM)."""
         self.suite = suite
         self.lower = base_root(suite, extra)
+        # the layers below the upper one, top first
+        self.lowers = [el10_layer(self.lower), self.lower] if suite in EL10_SUITES else [self.lower]
         self.dir = workdir / f"root-{suite}"
         self.upper, self.work, self.merged = self.dir / "upper", self.dir / "work", self.dir / "merged"
         for d in (self.upper, self.work, self.merged):
@@ -203,18 +289,7 @@ class BuildRoot:
         return target
 
     def run(self, command: str, check: bool = True, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
-        script = (
-            f"mount -t overlay overlay -o lowerdir={self.lower},upperdir={self.upper},workdir={self.work} {self.merged}"
-            f" && mount -t proc proc {self.merged}/proc && mount --rbind /dev {self.merged}/dev"
-            + (f" && mount --bind -o ro {self.sysroot} {self.merged}{self.sysroot}" if self.sysroot else "")
-            + f" && exec chroot {self.merged} /bin/sh -c \"$0\""
-        )
-        environ = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8"}
-        environ.update(env or {})
-        proc = subprocess.run(
-            ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, command],
-            capture_output=True, text=True, errors="backslashreplace", env=environ,
-        )
+        proc = overlay_run(self.lowers, self.upper, self.work, self.merged, self.sysroot, command, env or {})
         if check and proc.returncode != 0:
             raise AssertionError(f"in {self.suite} root, `{command}` exited {proc.returncode}:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
         return proc

@@ -28,7 +28,7 @@ from rpmroot import SOURCES, BuildRoot
 pytestmark = [pytest.mark.rpmbuild, pytest.mark.corpus, pytest.mark.slow]
 
 CRATE, VERSION, PROGRAM = "msvc-demangler", "0.10.1", "undname"
-SUITES = {"4.20": "trixie", "4.16": "bullseye"}
+SUITES = {"4.20": "trixie", "4.19": "el10", "4.16": "bullseye"}
 
 
 _BUILDS: dict = {}

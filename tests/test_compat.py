@@ -1,6 +1,7 @@
 """The compat layer with real rpmbuild: specs written by ``buildsys new``
 for unseen Debian crates build on RPM 4.16 (Debian bullseye, the EL9
-stand-in: static sections) and 4.20.1 (trixie: BuildSystem) into the same
+stand-in: static sections), real 4.19.1.1 (EL10: specparts) and 4.20.1
+(trixie: BuildSystem) into the same
 packages; a crate update that adds a feature regenerates the static
 sections (patches: tests/test_fix_metadata.py)."""
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.rpmbuild
 
 # unseen crates: two libraries (one with 24 features), two with binaries
 NEW_CRATES = ["bytemuck-1.21.0", "unicode-bidi-0.3.17", "xml-rs-0.8.19", "rustdoc-stripper-0.1.12"]
-SUITES = ["bullseye", "trixie"]
+SUITES = ["bullseye", "el10", "trixie"]
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +72,11 @@ def test_spec_from_buildsys_new_builds_as_it_is(new_builds, new_specs, corpus_re
 
 @pytest.mark.corpus
 @pytest.mark.slow
-def test_rpm_416_and_420_build_the_same_packages_from_one_spec(new_builds, corpus_registry):
+def test_rpm_416_419_and_420_build_the_same_packages_from_one_spec(new_builds, corpus_registry):
     sets = {suite: package_set(root) for suite, (root, _) in new_builds.items()}
     for dirname in NEW_CRATES:
         assert set(cargo2rpm_expectations(corpus_registry / dirname)) <= set(sets["trixie"]), dirname
-    assert sets["bullseye"] == sets["trixie"]
+    assert sets["bullseye"] == sets["trixie"] == sets["el10"]
 
 
 el9 = root_fixture("bullseye")

@@ -20,7 +20,7 @@ from rpmroot import SOURCES, BuildRoot
 
 pytestmark = [pytest.mark.rpmbuild, pytest.mark.slow]
 
-VARIANTS = {"4.16": ("bullseye", ""), "4.19-path": ("trixie", "specparts"), "4.20": ("trixie", "")}
+VARIANTS = {"4.16": ("bullseye", ""), "4.19-path": ("trixie", "specparts"), "4.19": ("el10", ""), "4.20": ("trixie", "")}
 VERSION = "1.4.0"
 
 

@@ -16,7 +16,7 @@ from rpmroot import BuildRoot
 pytestmark = [pytest.mark.rpmbuild, pytest.mark.slow]
 
 # (suite, forced mode)
-VARIANTS = {"4.20": ("trixie", ""), "6.1": ("forky", ""), "4.19-path": ("trixie", "specparts"),
+VARIANTS = {"4.20": ("trixie", ""), "6.1": ("forky", ""), "4.19-path": ("trixie", "specparts"), "4.19": ("el10", ""),
             "4.16": ("bullseye", "")}
 ORDER = ["prep_pre", "prep_post", "generate_buildrequires_pre", "generate_buildrequires_post",
          "build_pre", "build_post", "install_pre", "install_post", "check_pre", "check_post"]
@@ -41,7 +41,7 @@ def expected_order(variant: str) -> list:
     """Build order. RPM 4.20+ runs %generate_buildrequires before %conf,
     where BuildSystem: cargo runs %cargo_prep; the compat sections run it
     in %prep, before."""
-    if VARIANTS[variant][1] or variant == "4.16":
+    if VARIANTS[variant][1] or variant in ("4.16", "4.19"):
         return ORDER
     return ORDER[2:4] + ORDER[:2] + ORDER[4:]
 

@@ -25,7 +25,7 @@ from rpmroot import SOURCES, BuildRoot, read_header
 
 pytestmark = pytest.mark.rpmbuild
 
-SUITES = ("trixie", "bullseye")
+SUITES = ("trixie", "el10", "bullseye")
 
 
 def build(root: BuildRoot, crate: Hostile, workdir: Path):

@@ -119,7 +119,7 @@ cp -p %{SOURCE1} .
 """
 # From the spec above, by hand: rust2rpm's three packages.
 PACKAGES = {"rust-itoa-devel", "rust-itoa+default-devel", "rust-itoa+no-panic-devel"}
-SUITES = ("trixie", "bullseye")
+SUITES = ("trixie", "el10", "bullseye")
 
 
 def readme_patch(original: str) -> str:

@@ -54,6 +54,8 @@ VARIANTS = {
     "forky": ("forky", ""),
     "bullseye": ("bullseye", ""),
     "trixie-specparts": ("trixie", "specparts"),
+    # real RPM 4.19.1.1 (EL10): specparts because buildsys picks them there
+    "el10": ("el10", ""),
     "trixie-static": ("trixie", "static"),
 }
 REFERENCE = "trixie"

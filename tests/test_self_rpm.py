@@ -1,7 +1,7 @@
 """buildsys packaged by its own spec (buildsys.spec), built with real
 rpmbuild on RPM 4.16.1.2 (Debian bullseye, Python 3.9, the EL9 stand-in),
-4.20.1 (trixie) and 6.1 (forky), from a tarball of the work tree; the same
-spec on all three. Then, in roots where buildsys was never `make
+real 4.19.1.1 (EL10's, built from source over trixie), 4.20.1 (trixie) and
+6.1 (forky), from a tarball of the work tree; the same spec on all four. Then, in roots where buildsys was never `make
 install`ed: the srpm-macros package alone lets rpmbuild build a source
 package, and with both packages installed (rpm -i, no --nodeps) the leaf
 fixture builds, BuildSystem: cargo on 4.20 and 6.1, the static compat mode
@@ -20,12 +20,12 @@ import pytest
 from expectations import assert_built_as_cargo2rpm_says
 from helpers import LEAF, REPO
 from repo_helpers import SelfRpms, build_self, install_tools_bridge, installed, spec_tag
-from rpmroot import COMPAT_SUITES, SUITES, BuildRoot, Header
+from rpmroot import COMPAT_SUITES, EL10_SUITES, SUITES, BuildRoot, Header
 
 VERSION = spec_tag("Version")
 # What each rpm's %cargo_buildsystem answers once buildsys is installed
 # (docs/compat.md): BuildSystem on 4.20+, static sections on 4.16.
-GATE = {"bullseye": "0", "trixie": "1", "forky": "1"}
+GATE = {"bullseye": "0", "el10": "0", "trixie": "1", "forky": "1"}
 PARSE_TIME = ["/usr/lib/rpm/macros.d/macros.buildsys-srpm", "/usr/lib/rpm/macros.d/macros.buildsys-compat"]
 
 
@@ -43,7 +43,7 @@ class SelfBuild:
     rpmdb_after_erase: Set[str]
 
 
-@pytest.fixture(scope="module", params=[pytest.param(s, marks=pytest.mark.rpmbuild) for s in sorted(set(SUITES) | set(COMPAT_SUITES))])
+@pytest.fixture(scope="module", params=[pytest.param(s, marks=pytest.mark.rpmbuild) for s in sorted(set(SUITES) | set(COMPAT_SUITES) | set(EL10_SUITES))])
 def self_build(request, tmp_path_factory) -> SelfBuild:
     suite = request.param
     workdir = tmp_path_factory.mktemp(f"self-{suite}")

@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.rpmbuild, pytest.mark.slow]
 
 NAME, VERSION = "vendapp", "0.4.0"
 SRC = FIXTURES / NAME
-SUITES = ("trixie", "bullseye")
+SUITES = ("trixie", "el10", "bullseye")
 
 
 def linked_crates(metadata: dict) -> Set[Tuple[str, str]]:

@@ -39,7 +39,7 @@ from rpmroot import SOURCES, BuildRoot, payload_file, root_fixture, spec_built
 
 WORKSPACE = FIXTURES / "workspace"
 VERSION = "0.3.1"
-SUITES = ("trixie", "bullseye")
+SUITES = ("trixie", "el10", "bullseye")
 # by hand from the fixture's manifests
 DEVEL = {
     "rust-wsdemo-core-devel", "rust-wsdemo-core+default-devel", "rust-wsdemo-core+std-devel",
