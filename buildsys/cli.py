@@ -49,6 +49,8 @@ def _crate_feature(p: argparse.ArgumentParser) -> None:
 
 def _buildrequires(p: argparse.ArgumentParser) -> None:
     p.add_argument("-t", "--with-check", action="store_true", help="include dev-dependencies")
+    p.add_argument("--also", default="", help="the packager's extra BuildRequires, comma-separated (NAME or "
+                   "NAME>=VERSION each)")
     p.add_argument("--vendored", action="store_true", help="the crates come vendored: only the toolchain")
     p.add_argument("--workspace", action="store_true", help="PATH is a workspace root: for every member")
     _selection_args(p)
@@ -69,6 +71,18 @@ def _prepare(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rpm-version", help="the version the spec builds (%%{version}): an error if the crate's differs")
     p.add_argument("--workspace", action="store_true", help="PATH is a workspace root: prepare every member "
                    "(then the other actions work on the whole workspace)")
+    p.add_argument("--buildrequires", default="", help="the packager's extra BuildRequires, comma-separated "
+                   "(NAME or NAME>=VERSION each), recorded")
+    _fixes(p)
+
+
+def _fixes(p: argparse.ArgumentParser) -> None:
+    """The packager's fixes that change the packages (buildsys.fixes)."""
+    p.add_argument("--requires", default="", help="extra Requires of -devel, comma-separated (NAME or NAME>=VERSION)")
+    p.add_argument("--feature-requires", default="", help="extra Requires of one feature's package, comma-separated "
+                   "FEATURE:CAPABILITY")
+    p.add_argument("--hide-feature", default="", help="features left out of packaging, comma-separated (and those "
+                   "that enable them)")
 
 
 def _install(p: argparse.ArgumentParser) -> None:
@@ -100,6 +114,7 @@ def _sections(p: argparse.ArgumentParser) -> None:
                    "sections parsed into the spec are the ones the crate gives now")
     p.add_argument("--patch", action="append", default=[], help="a patch of the spec, applied to the archive's "
                    "crate as %%autosetup -p1 applies it (repeat, in the spec's order)")
+    _fixes(p)
 
 
 def _new(p: argparse.ArgumentParser) -> None:
@@ -288,9 +303,15 @@ def act_generate(args: argparse.Namespace) -> None:
 def act_buildrequires(args: argparse.Namespace) -> None:
     from buildsys import plan
 
+    from buildsys import fixes
+
     project = _project(args, args.workspace)
     vendored = args.vendored or project.options.vendor is not None
-    _out(plan.project_buildrequires(project, _selection(args), args.with_check, vendored))
+    found = plan.project_buildrequires(project, _selection(args), args.with_check, vendored)
+    # the packager's own: given to this call (its section may run before
+    # %cargo_prep) or recorded by it
+    extra = {fixes.capability(w) for w in fixes.words(args.also) + project.options.buildrequires}
+    _out(sorted(set(found) | extra))
 
 
 def act_features(args: argparse.Namespace) -> None:
@@ -382,6 +403,17 @@ def act_metadata(args: argparse.Namespace) -> None:
         raise failed[-1]
 
 
+def _options(args: argparse.Namespace) -> "Options":
+    """The conf options given to prepare or sections (buildsys.record)."""
+    from buildsys import fixes
+    from buildsys.record import Options
+
+    return Options(workspace=args.workspace, requires=fixes.words(args.requires),
+                   feature_requires=fixes.words(args.feature_requires),
+                   buildrequires=fixes.words(getattr(args, "buildrequires", "")),
+                   hidden=fixes.words(args.hide_feature))
+
+
 def act_packages(args: argparse.Namespace) -> None:
     from buildsys import plan
 
@@ -409,7 +441,7 @@ def act_prepare(args: argparse.Namespace) -> None:
     if (args.crate is None) != (args.rpm_version is None):
         raise BuildsysError("--crate and --rpm-version go together")
     vendor = Path(args.vendor) if args.vendor else None
-    _, notices = prepare.prepare(project.root_of(_path(args)), args.registry, Options(workspace=args.workspace), vendor,
+    _, notices = prepare.prepare(project.root_of(_path(args)), args.registry, _options(args), vendor,
                                  args.crate, args.rpm_version)
     for notice in notices:
         print(f"buildsys: {notice}")
@@ -444,7 +476,7 @@ def act_sections(args: argparse.Namespace) -> None:
     if args.check is not None:
         sections.check(project.root_of(_path(args)), Path(args.archive), args.registry, args.check, spec)
         return
-    text = sections.from_archive(Path(args.archive), args.registry, args.workspace, spec)
+    text = sections.from_archive(Path(args.archive), args.registry, _options(args), spec)
     if args.digest:
         print(sections.digest(text))
     sys.stdout.write(text)
@@ -467,6 +499,10 @@ def act_new(args: argparse.Namespace) -> None:
         for warning in carried.warnings:
             print(f"buildsys: warning: {args.from_rust2rpm}: {warning}", file=sys.stderr)
     text = newspec.spec_for(Path(args.crate), args.vendored, carried, _changelog(args.changelog))
+    # what the packager must check before the spec builds
+    for line in text.splitlines():
+        if line.startswith("# FIXME: "):
+            print(f"buildsys: warning: {line[len('# FIXME: '):]}", file=sys.stderr)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

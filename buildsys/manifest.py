@@ -120,6 +120,7 @@ def _from_data(data: Mapping[str, Any], file: Path, root: Path) -> Manifest:
         binaries=targets.binaries(data, package, root, name, edition),
         dependencies=dependencies,
         features=features,
+        links=_text(package, "links"),
     )
 
 

@@ -106,6 +106,8 @@ class Manifest:
     dependencies: Tuple[Dependency, ...]
     # feature name -> values, implicit features included, keys sorted; never mutated
     features: Mapping[str, Tuple[FeatureValue, ...]]
+    # package.links: the native library the crate links (a -sys crate's C library)
+    links: Optional[str] = None
 
     def deps_named(self, key: str) -> Tuple[Dependency, ...]:
         return self._deps_by_key.get(key, ())

@@ -189,6 +189,7 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
               if tag in ("ExcludeArch", "ExclusiveArch")]
     if not bins:
         lines.append("BuildArch:      noarch")
+    lines += native_library_lines(project)
     lines += hook_lines(carried.extras if carried else ())
     lines += list(GATE)
     lines += ["", "%description"]
@@ -213,6 +214,28 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
         lines += ["", "%changelog", f"* {changelog.date} {escape(changelog.packager)} - {semver2rpm(m.version)}-1",
                   "- Initial package"]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# build-dependencies that find a C library on the build machine
+_NATIVE_FINDERS = ("pkg-config", "system-deps", "vcpkg", "cmake", "cc", "bindgen")
+
+
+def native_library_lines(project: Project) -> List[str]:
+    """A FIXME where a member links a C library (``links``, or a
+    build-dependency that finds one): its packages need the library's
+    development package, which the crate does not name."""
+    lines: List[str] = []
+    for member in project.packaged:
+        m = member.manifest
+        finders = sorted({d.name for d in m.dependencies if d.kind == "build" and d.name in _NATIVE_FINDERS})
+        if not m.links and not ({"pkg-config", "system-deps"} & set(finders)):
+            continue
+        why = "; ".join(([f'links = "{escape(m.links)}"'] if m.links else [])
+                        + ([f"build-dependencies {', '.join(finders)}"] if finders else []))
+        lines += [f"# FIXME: {m.name} links a C library ({why}): name its development package, for example",
+                  "# %global cargo_options --requires pkgconfig(NAME) --buildrequires pkgconfig(NAME)",
+                  "# (NAME: the library's pkg-config module; docs/buildoptions.md, the packager's fixes)"]
+    return lines
 
 
 def hook_lines(hooks: Sequence[Tuple[str, Sequence[str]]]) -> List[str]:

@@ -13,8 +13,9 @@ left out, any number of comparators becomes one range, and ``X/f`` or
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
+from buildsys import fixes
 from buildsys.errors import BuildsysError
 from buildsys.features import Activation, Selection, check_feature, resolve
 from buildsys.model import Dependency, Manifest
@@ -292,20 +293,53 @@ class MemberPlan:
 
 
 def packages(project: Project) -> Tuple[MemberPlan, ...]:
-    return tuple(MemberPlan(m, plan(m.manifest), not project.is_workspace) for m in project.packaged)
+    options = project.options
+    return tuple(MemberPlan(m, plan(m.manifest, options.requires, options.feature_requires, options.hidden),
+                            not project.is_workspace) for m in project.packaged)
 
 
-def plan(manifest: Manifest) -> Plan:
-    """Every subpackage: ``-devel`` and one per feature, for library crates."""
+def hidden_features(manifest: Manifest, hidden: Sequence[str]) -> FrozenSet[str]:
+    """The features left out of packaging: those the packager hides and
+    every feature that enables one of them, whose package would require
+    what no package provides. An error where ``default`` would be one."""
+    for name in hidden:
+        check_feature(manifest, name)
+    if not hidden:
+        return frozenset()
+    out = set()
+    for feature in feature_names(manifest):
+        enabled = resolve(manifest, Selection(no_default_features=True, features=(feature,))).features
+        if enabled & set(hidden):
+            out.add(feature)
+    if "default" in out:
+        raise BuildsysError(f"the default feature enables {', '.join(sorted(set(hidden) & resolve(manifest, Selection()).features))}, "
+                            "so it cannot be hidden: patch the manifest (a fix-metadata patch)", manifest.path)
+    return frozenset(out)
+
+
+def plan(manifest: Manifest, extra_requires: Sequence[str] = (), feature_requires: Sequence[str] = (),
+         hidden: Sequence[str] = ()) -> Plan:
+    """Every subpackage: ``-devel`` and one per feature, for library crates;
+    with the packager's fixes (buildsys.fixes): ``extra_requires`` of
+    -devel, ``feature_requires`` (FEATURE:CAPABILITY), ``hidden`` features."""
     subs: List[Subpackage] = []
+    left_out = hidden_features(manifest, hidden)
+    for feature, _ in map(fixes.feature_capability, feature_requires):
+        check_feature(manifest, feature)
+        if feature in left_out:
+            raise BuildsysError(f"--feature-requires names {feature!r}, which is hidden", manifest.path)
     if manifest.is_lib:
         for feature in (None,) + feature_names(manifest):
+            if feature in left_out:
+                continue
+            extra = (tuple(map(fixes.capability, extra_requires)) if feature is None
+                     else fixes.for_feature(feature_requires, feature))
             subs.append(
                 Subpackage(
                     name=subpackage_name(manifest.name, feature),
                     feature=feature,
                     provides=(provides(manifest, feature),),
-                    requires=requires(manifest, feature),
+                    requires=tuple(sorted(set(requires(manifest, feature)) | set(extra))),
                 )
             )
     return Plan(manifest=manifest, rpm_version=semver2rpm(manifest.version), subpackages=tuple(subs))

@@ -8,6 +8,7 @@ result: it always starts from the manifests it saved the first time.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -66,7 +67,7 @@ def prepare(root: Path, registry: str, options: Options = Options(), vendor: Opt
         from buildsys import vendor as vendor_mod  # tarfile: only vendored builds pay for it
 
         vendored = vendor_mod.unpack(vendor, root).name
-    recorded = Options(options.workspace, vendor.name if vendor else None)
+    recorded = dataclasses.replace(options, vendor=vendor.name if vendor else None)
     record.write_project(root, ProjectRecord(tuple(entries), recorded))
     project = Project(root, tuple(members), recorded)
     if generator_answers:

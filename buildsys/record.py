@@ -12,6 +12,7 @@ package`` would write (``Cargo.normalized.toml``).
 from __future__ import annotations
 
 import json
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -29,10 +30,17 @@ FORMAT = 1
 @dataclass(frozen=True)
 class Options:
     """The conf options %cargo_prep records (docs/buildoptions.md).
-    ``vendor``: the vendor tarball's name, for a vendored application."""
+    ``vendor``: the vendor tarball's name, for a vendored application. The
+    packager's fixes (buildsys.fixes) as given: ``requires`` of -devel,
+    ``feature_requires`` (FEATURE:CAPABILITY), ``buildrequires``, and the
+    ``hidden`` features."""
 
     workspace: bool = False
     vendor: Optional[str] = None
+    requires: Tuple[str, ...] = ()
+    feature_requires: Tuple[str, ...] = ()
+    buildrequires: Tuple[str, ...] = ()
+    hidden: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,7 @@ def write_project(root: Path, record: ProjectRecord) -> None:
     data: Dict[str, Any] = {
         "format": FORMAT,
         "members": [{"path": m.path, "name": m.name, "normalized": m.normalized} for m in record.members],
-        "options": {"workspace": record.options.workspace, "vendor": record.options.vendor},
+        "options": dataclasses.asdict(record.options),
     }
     state(root).mkdir(exist_ok=True)
     (root / STATE / _PROJECT).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -124,5 +132,7 @@ def read_project(root: Path) -> ProjectRecord:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BuildsysError("the record was written by another buildsys: run %cargo_prep again", str(where))
     members = tuple(MemberEntry(m["path"], m["name"], bool(m["normalized"])) for m in data["members"])
-    options = Options(bool(data["options"]["workspace"]), data["options"]["vendor"])
+    recorded = data["options"]
+    options = Options(bool(recorded["workspace"]), recorded["vendor"],
+                      *(tuple(recorded.get(f.name, ())) for f in dataclasses.fields(Options)[2:]))
     return ProjectRecord(members, options)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import sys
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Tuple
@@ -50,8 +51,10 @@ class Spec:
     patches: Tuple[Path, ...] = ()
 
 
-def from_archive(archive: Path, registry: str, workspace: bool = False, spec: Spec = Spec()) -> str:
-    with project_mod.from_archive(archive, registry, Options(workspace=workspace), spec.patches) as project:
+def from_archive(archive: Path, registry: str, options: Options = Options(), spec: Spec = Spec()) -> str:
+    """The sections of the crate in ``archive``, prepared with the conf
+    ``options`` (the packager's fixes, a workspace) as %cargo_prep will."""
+    with project_mod.from_archive(archive, registry, options, spec.patches) as project:
         return _join(specparts_mod.for_project(project, registry, spec.name, spec.crate, spec.selection,
                                                parse_time=True))
 
@@ -73,7 +76,7 @@ def check(srcdir: Path, archive: Path, registry: str, expected: str, spec: Spec 
     actual = _join(specparts_mod.for_project(project, registry, spec.name, spec.crate, spec.selection))
     if digest(actual) == expected:
         return
-    parsed = from_archive(archive, registry, project.is_workspace, spec)
+    parsed = from_archive(archive, registry, dataclasses.replace(project.options, vendor=None), spec)
     diff = difflib.unified_diff(
         parsed.splitlines(keepends=True), actual.splitlines(keepends=True),
         f"{archive.name} (parsed into the spec)", "the crate after %prep",

@@ -40,7 +40,7 @@ HEAVY = ("argparse", "re", "json", "hashlib", "typing", "dataclasses", "inspect"
          "packaging")
 
 GENERATOR = frozenset({"buildsys", "buildsys.cli", "buildsys.errors", "buildsys.answers", "buildsys.naming"})
-CRATE = GENERATOR | {"buildsys.manifest", "buildsys.model", "buildsys.semver", "buildsys.plan", "buildsys.features",
+CRATE = GENERATOR | {"buildsys.manifest", "buildsys.model", "buildsys.semver", "buildsys.plan", "buildsys.features", "buildsys.fixes",
                      "buildsys.rpmdeps", "buildsys.tomlread", "buildsys.deptables", "buildsys.inherit",
                      "buildsys.targets", "buildsys.cfg"}
 PROJECT = CRATE - {"buildsys.answers", "buildsys.naming"} | {"buildsys.project", "buildsys.record",

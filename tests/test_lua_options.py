@@ -903,3 +903,50 @@ def test_feature_lists_are_refused_with_workspace(cargo, conf, section, own):
 def test_vendor_needs_a_source_number(cargo, words):
     expected = "BuildOption(conf): --vendor needs the number of the Source that holds the vendor tarball"
     assert cargo.error(cargo.parse, "conf", words) == expected
+
+
+# --------------------------------------------------------------------------
+# the packager's fixes: --requires, --feature-requires, --buildrequires,
+# --hide-feature (conf, recorded by %cargo_prep)
+
+FIXES = ["--requires", "pkgconfig(zlib)>=1.2.11", "--requires", "zlib-devel", "--feature-requires",
+         "static:zlib-static", "--buildrequires", "pkgconfig(zlib)", "--hide-feature", "nightly,simd"]
+
+
+def test_fixes_reach_cargo_prep_as_one_comma_joined_word_each(cargo):
+    body = cargo.body("conf", FIXES)
+    assert body == ("%cargo_prep -r pkgconfig(zlib)>=1.2.11,zlib-devel -R static:zlib-static "
+                    "-b pkgconfig(zlib) -H nightly,simd")
+
+
+def test_extra_buildrequires_reach_generate_buildrequires(cargo):
+    assert cargo.body("generate_buildrequires", FIXES) == "%cargo_generate_buildrequires -t -b pkgconfig(zlib)"
+
+
+def test_fixes_reach_the_parse_time_sections(cargo):
+    opts = cargo.M.compat_options(cargo.table(FIXES))
+    got = cargo.M.parse_time_words(cargo.M.effective(opts.conf, opts.build), cargo.table([]))
+    assert [got[i] for i in range(1, len(got) + 1)] == [
+        "--requires", "pkgconfig(zlib)>=1.2.11,zlib-devel", "--feature-requires", "static:zlib-static",
+        "--hide-feature", "nightly,simd"]
+
+
+@pytest.mark.parametrize(
+    "words, message",
+    [
+        (["--requires", "a,b"], "BuildOption(conf): --requires: 'a,b' is not one RPM capability"),
+        (["--requires", "%{pwn}"], "BuildOption(conf): --requires: '%{pwn}' is not one RPM capability"),
+        (["--requires", "-x"], "BuildOption(conf): --requires: '-x' is not one RPM capability"),
+        (["--requires"], "BuildOption(conf): --requires needs an RPM capability"),
+        (["--feature-requires", "zlib"], "BuildOption(conf): --feature-requires needs FEATURE:CAPABILITY, not 'zlib'"),
+        (["--feature-requires", "zlib:$(x)"], "BuildOption(conf): --feature-requires: '$(x)' is not one RPM capability"),
+        (["--hide-feature", "a;b"], "BuildOption(conf): --hide-feature: 'a;b' is not a list of feature names"),
+    ],
+)
+def test_fixes_refuse_what_a_shell_or_rpm_would_read(cargo, words, message):
+    assert cargo.error(cargo.parse, "conf", words).startswith(message)
+
+
+def test_fixes_are_conf_options_only(cargo):
+    assert cargo.error(cargo.parse, "build", ["--requires", "x"]) == (
+        "BuildOption(build): unknown option '--requires' (see docs/buildoptions.md)")

@@ -66,7 +66,7 @@ def load_table(path: Path = REPO / "rpm-lua"):
     t = lua.eval('(require("buildsys.options"))')
     fields = [Field(f.name, f.scope, lua_map(f.macros), lua_map(f.unset), lua_map(f.cli), f.parse_time or "")
               for f in lua_list(t.FIELDS)]
-    options = [Option(tuple(lua_list(o.words)), o.sets or o.adds, o.value or "", tuple(lua_list(o.sections)))
+    options = [Option(tuple(lua_list(o.words)), o.sets or o.adds or o.collects, o.value or "", tuple(lua_list(o.sections)))
                for o in lua_list(t.OPTIONS)]
     return lua_list(t.SECTIONS), fields, options
 

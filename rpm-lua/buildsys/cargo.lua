@@ -35,6 +35,17 @@ local function feature_list(section, word, value)
   return value
 end
 
+-- A capability word: nothing a shell, rpm's macro expansion or the comma
+-- that joins a list would read differently. Whether it is a well-formed
+-- dependency, buildsys says.
+local function capability(section, word, value)
+  if not value:match("^[%w_.+()/:~^<>=-]+$") or value:match("^%-") then
+    fail(section, word .. ": '" .. value .. "' is not one RPM capability"
+      .. " (letters, digits and _.+()/:~^<>=-, no spaces: NAME>=VERSION)")
+  end
+  return value
+end
+
 -- What follows an option word, by the table's value kinds: what is missing
 -- when there is nothing, and the check of what is there.
 local VALUES
@@ -48,14 +59,25 @@ VALUES = {
                return value
              end },
   test = { needs = "a test name", check = function(_, _, value) return value end },
+  capability = { needs = "an RPM capability (NAME, or NAME>=VERSION without spaces)",
+                 check = function(section, word, value) return capability(section, word, value) end },
+  feature_capability = { needs = "FEATURE:CAPABILITY",
+                         check = function(section, word, value)
+                           local feature, cap = value:match("^([%w_.+-]+):(.+)$")
+                           if not feature then
+                             fail(section, word .. " needs " .. VALUES.feature_capability.needs .. ", not '" .. value .. "'")
+                           end
+                           capability(section, word, cap)
+                           return value
+                         end },
 }
 
 -- A parse result with nothing given: every field of the table unset.
 local function unset()
   local o = { selects = false }
   for _, opt in ipairs(T.OPTIONS) do
-    if opt.adds then
-      o[opt.adds] = {}
+    if opt.adds or opt.collects then
+      o[opt.adds or opt.collects] = {}
     elseif not opt.value then
       o[opt.sets] = false
     end
@@ -101,7 +123,9 @@ function M.parse(section, words)
       end
       value = kind.check(section, w, value)
     end
-    if opt.adds then
+    if opt.collects then
+      table.insert(o[opt.collects], value)
+    elseif opt.adds then
       table.insert(o[opt.adds], w)
       table.insert(o[opt.adds], value)
     else
@@ -173,7 +197,7 @@ function M.call(macro, o)
     if flag then
       local before, after = flag:match("^(.-)%%s(.*)$")
       if before then
-        flag = before .. (field.list and table.concat(v, " ") or v) .. after
+        flag = before .. (field.list and table.concat(v, field.join or " ") or v) .. after
       end
       table.insert(parts, flag)
     end
@@ -391,6 +415,11 @@ end
 function M.parse_time_words(o, words)
   for _, field in ipairs(T.FIELDS) do
     local v = o[field.name]
+    if field.list and v and #v > 0 then
+      v = table.concat(v, field.join or " ")
+    elseif field.list then
+      v = nil
+    end
     if field.parse_time and v then
       table.insert(words, field.parse_time)
       if type(v) == "string" then table.insert(words, v) end

@@ -48,6 +48,9 @@ end
 --   cli: ACTION = the buildsys option the macros pass that flag on as
 --   parse_time: the option of `buildsys sections` (%cargo_compat, RPM 4.16),
 --     followed by the value for a field with one (the build section's)
+--   list: the field collects words; join: the separator its words are
+--     passed on with, as one macro argument (a macro's option, given
+--     twice, keeps only the last)
 T.FIELDS = {
   { name = "vendor", scope = "conf",
     macros = { cargo_prep = "-v %{SOURCE%s}", cargo_generate_buildrequires = "-V", cargo_install = "-V" },
@@ -61,13 +64,26 @@ T.FIELDS = {
   { name = "no_check", scope = "either", unset = { cargo_generate_buildrequires = "-t" },
     cli = { buildrequires = "-t" } },
   { name = "harness", scope = "section", list = true, macros = { cargo_test = "-- -- %s" } },
+  -- the packager's fixes (docs/buildoptions.md#the-packagers-fixes)
+  { name = "requires", scope = "conf", list = true, join = ",", macros = { cargo_prep = "-r %s" },
+    cli = { prepare = "--requires" }, parse_time = "--requires" },
+  { name = "feature_requires", scope = "conf", list = true, join = ",", macros = { cargo_prep = "-R %s" },
+    cli = { prepare = "--feature-requires" }, parse_time = "--feature-requires" },
+  { name = "buildrequires", scope = "conf", list = true, join = ",",
+    macros = { cargo_prep = "-b %s", cargo_generate_buildrequires = "-b %s" },
+    cli = { prepare = "--buildrequires", buildrequires = "--also" } },
+  { name = "hidden", scope = "conf", list = true, join = ",", macros = { cargo_prep = "-H %s" },
+    cli = { prepare = "--hide-feature" }, parse_time = "--hide-feature" },
 }
 
 -- The words of a BuildOption line.
---   sets: the field it sets (true, or its value); adds: the list it adds to
+--   sets: the field it sets (true, or its value); adds: the list it adds
+--     the word and its value to; collects: the list it adds the value to
 --   value: what follows the word: features (a comma-separated list; also
 --     as --features=LIST), source (a SourceN number), test (a test name,
---     added after --skip), rest (every word after it)
+--     added after --skip), rest (every word after it), capability (an RPM
+--     dependency in one word: NAME, or NAME>=VERSION with no spaces),
+--     feature_capability (FEATURE:CAPABILITY)
 T.OPTIONS = {
   { words = { "-a", "--all-features" }, sets = "all", sections = T.SECTIONS },
   { words = { "-n", "--no-default-features" }, sets = "no_default", sections = T.SECTIONS },
@@ -77,6 +93,11 @@ T.OPTIONS = {
   { words = { "--workspace" }, sets = "workspace", sections = { "conf" } },
   { words = { "--skip" }, adds = "harness", value = "test", sections = { "check" } },
   { words = { "--" }, adds = "harness", value = "rest", sections = { "check" } },
+  { words = { "--requires" }, collects = "requires", value = "capability", sections = { "conf" } },
+  { words = { "--feature-requires" }, collects = "feature_requires", value = "feature_capability",
+    sections = { "conf" } },
+  { words = { "--buildrequires" }, collects = "buildrequires", value = "capability", sections = { "conf" } },
+  { words = { "--hide-feature" }, collects = "hidden", value = "features", sections = { "conf" } },
 }
 
 return T

@@ -177,3 +177,24 @@ def test_the_packagers_commands_become_hooks_before_the_gate_with_backslashes_do
         "# the packager's own commands, run by every RPM (docs/buildoptions.md)",
         "%global cargo_install_post %{expand:", "install -m 644 a %{buildroot}/a", "}",
     ]
+
+
+@pytest.mark.parametrize(
+    "extra, why",
+    [
+        ('links = "z"\n[build-dependencies]\npkg-config = "0.3"\ncc = "1"\n',
+         'foo links a C library (links = "z"; build-dependencies cc, pkg-config)'),
+        ('[build-dependencies]\nsystem-deps = "6"\n', "foo links a C library (build-dependencies system-deps)"),
+    ],
+)
+def test_a_crate_that_links_a_c_library_gets_a_fixme_naming_the_fix(tmp_path, extra, why):
+    toml = '[package]\nname = "foo"\nversion = "1.0.0"\nlicense = "MIT"\n' + extra
+    text = spec_of(tmp_path, toml)
+    assert f"# FIXME: {why}: name its development package, for example\n" in text
+    assert "# %global cargo_options --requires pkgconfig(NAME) --buildrequires pkgconfig(NAME)\n" in text
+    assert text.index("# FIXME: foo links") < text.index("%if 0%{?cargo_buildsystem}")
+
+
+def test_a_crate_that_only_compiles_c_gets_no_fixme(tmp_path):
+    toml = '[package]\nname = "foo"\nversion = "1.0.0"\nlicense = "MIT"\n[build-dependencies]\ncc = "1"\n'
+    assert "FIXME" not in spec_of(tmp_path, toml)

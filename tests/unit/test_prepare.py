@@ -13,6 +13,7 @@ import textwrap
 import pytest
 
 from buildsys import prepare, record
+from buildsys.record import Options
 from buildsys.errors import BuildsysError
 
 from helpers import REGISTRY, REPO, WORKSPACE, WS, member, prepare_workspace, prepared_leaf, tree
@@ -65,7 +66,7 @@ def test_license_links_to_the_root_are_copied_and_the_skeleton_agrees(tmp_path):
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(root, "wsdemo-0.3.1")
     from buildsys import sections
-    parsed = sections.from_archive(archive, REGISTRY, workspace=True)
+    parsed = sections.from_archive(archive, REGISTRY, Options(workspace=True))
     prepare_workspace(root)
     link = root / "crates" / "wsdemo-fmt" / "LICENSE-MIT"
     assert not link.is_symlink() and link.read_bytes() == (root / "LICENSE-MIT").read_bytes()
