@@ -23,28 +23,23 @@ local function fail(section, text)
   error("BuildOption(" .. section .. "): " .. text, 0)
 end
 
--- Only what a shell or rpm would read differently is refused here; whether
--- the names are features of the crate, buildsys says (naming Cargo.toml
--- and the features it has). No leading "-": buildsys's argparse would take
--- the list for an option.
-local function feature_list(section, word, value)
-  if not value:match("^[%w_.+/,-]+$") or value:match("^%-") then
-    fail(section, word .. ": '" .. value .. "' is not a list of feature names"
-      .. " (letters, digits and _.+/- between commas)")
+-- Only what a shell or rpm would read differently is refused here (and
+-- the comma that joins a list); whether the names are features of the
+-- crate, or a capability a well-formed dependency, buildsys says (naming
+-- Cargo.toml and the features it has). No leading "-": buildsys's argparse
+-- would take the word for an option.
+local function word_check(pattern, what)
+  return function(section, word, value)
+    if not value:match(pattern) or value:match("^%-") then
+      fail(section, word .. ": '" .. value .. "' is not " .. what)
+    end
+    return value
   end
-  return value
 end
 
--- A capability word: nothing a shell, rpm's macro expansion or the comma
--- that joins a list would read differently. Whether it is a well-formed
--- dependency, buildsys says.
-local function capability(section, word, value)
-  if not value:match("^[%w_.+()/:~^<>=-]+$") or value:match("^%-") then
-    fail(section, word .. ": '" .. value .. "' is not one RPM capability"
-      .. " (letters, digits and _.+()/:~^<>=-, no spaces: NAME>=VERSION)")
-  end
-  return value
-end
+local feature_list = word_check("^[%w_.+/,-]+$", "a list of feature names (letters, digits and _.+/- between commas)")
+local capability = word_check("^[%w_.+()/:~^<>=-]+$",
+  "one RPM capability (letters, digits and _.+()/:~^<>=-, no spaces: NAME>=VERSION)")
 
 -- What follows an option word, by the table's value kinds: what is missing
 -- when there is nothing, and the check of what is there.
