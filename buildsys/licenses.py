@@ -64,6 +64,9 @@ def summary(lines: Sequence[str]) -> List[str]:
 # rpmlint and Fedora's review refuse it, so it cannot ship unnoticed.
 FIXME = "LicenseRef-FIXME"
 _COMPOUND = re.compile(r"\s(OR|AND|WITH)\s")
+# what an SPDX expression is made of; anything else (crate text is
+# untrusted, and this lands in a macro's argument) counts as no license
+_SPDX_TEXT = re.compile(r"[A-Za-z0-9.+:() -]+")
 
 
 def _same_choice(expression: str) -> str:
@@ -79,11 +82,12 @@ def linked_expression(breakdown_lines: Sequence[str]) -> Tuple[str, List[str]]:
     """The License of a binary from its ``LICENSE: NAME vVERSION`` lines (the
     crate's own among them): every distinct license ANDed, each compound one
     in parentheses, sorted; and the crates that declare no SPDX license (only
-    a license-file), for which the expression says FIXME."""
+    a license-file, or one that is not SPDX text), for which the expression
+    says FIXME."""
     found, unknown = set(), []
     for line in breakdown_lines:
         license_, _, crate = line.partition(": ")
-        if license_.strip():
+        if _SPDX_TEXT.fullmatch(_spdx_or(license_.strip())):
             found.add(_same_choice(_spdx_or(license_.strip())))
         else:
             unknown.append(crate.strip() or line.strip())

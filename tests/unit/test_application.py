@@ -31,6 +31,8 @@ from helpers import REGISTRY, tree
         (["(MIT OR Apache-2.0) AND Unicode-3.0: u v1"], "(MIT OR Apache-2.0) AND Unicode-3.0", []),
         # a crate without an SPDX license: FIXME, and the crate is named
         (["MIT: app v1.0.0", ": odd v0.1.0"], f"MIT AND {FIXME}", ["odd v0.1.0"]),
+        # not SPDX text (crate text is untrusted; this goes into a macro's argument)
+        (["MIT: app v1.0.0", "MIT} %{x: evil v1.0.0"], f"MIT AND {FIXME}", ["evil v1.0.0"]),
         ([], FIXME, []),
     ],
 )
