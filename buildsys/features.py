@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Mapping, Set, Tuple
 
 from buildsys.errors import BuildsysError
-from buildsys.model import FeatureValue, Manifest
+from buildsys.model import FEATURE_REF, FeatureValue, Manifest
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,9 @@ def resolve(manifest: Manifest, selection: Selection) -> Activation:
     if not selection.no_default_features and "default" in manifest.features:
         roots.append(FeatureValue("feature", "default"))
     for text in selection.features:
+        # FEATURE or DEP/FEATURE, as cargo's --features takes them
+        if not FEATURE_REF.fullmatch(text.replace("?/", "/", 1)):
+            raise BuildsysError(f"--features {text!r}: not a feature name or DEP/FEATURE", manifest.path)
         value = FeatureValue.parse(text)
         if value.kind == "feature":
             check_feature(manifest, value.name)

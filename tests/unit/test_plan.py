@@ -205,3 +205,13 @@ def test_binaries_of_one_name_in_two_members_are_an_error(tmp_path):
                                   "b/m.rs": ""})
     with pytest.raises(BuildsysError, match="members a and b both build a binary named 'tool'"):
         plan.project_binaries(workspace_at(root), Selection())
+
+
+@pytest.mark.parametrize("text", ["serde/", "/std", "a b", "%{x}"])
+def test_a_selection_that_is_no_feature_reference_is_refused_naming_the_manifest(tmp_path, text):
+    from buildsys.features import Selection, resolve
+
+    m = write_manifest(tmp_path, '[dependencies]\nserde = { version = "1", optional = true }\n')
+    with pytest.raises(BuildsysError, match="not a feature name or DEP/FEATURE") as excinfo:
+        resolve(m, Selection(features=(text,)))
+    assert excinfo.value.path == m.path
