@@ -17,7 +17,7 @@ SUITES = ("trixie", "bullseye")
 GOOD = '[package]\nname = "loud"\nversion = "1.0.0"\nedition = "2021"\n\n[features]\ndefault = []\nfast = []\n'
 # A bug in the generator, put in the installed copy in the root (the only
 # way to have one on purpose): planning raises.
-FAULT = '\n\ndef plan(manifest):  # injected by tests/test_failures.py\n    raise RuntimeError("injected fault")\n'
+FAULT = '\n\ndef plan(manifest, *args, **kwargs):  # injected by tests/test_failures.py\n    raise RuntimeError("injected fault")\n'
 
 
 CASES = {

@@ -17,7 +17,8 @@ from rpmroot import ensure_root, tomli_wheel
 @pytest.mark.rpmbuild
 @pytest.mark.slow
 def test_unit_tests_pass_under_python39(tmp_path):
-    root = ensure_root("bullseye", ["python3", "python3-pytest", "python3-rpm", "python3-pip"])
+    # patch: GNU patch, the judge of tests/unit/test_patches.py
+    root = ensure_root("bullseye", ["python3", "python3-pytest", "python3-rpm", "python3-pip", "patch"])
     # tomli is not packaged for bullseye (EL9 has python3-tomli): the wheel
     # cached on the host, installed inside without network access.
     wheels = tmp_path / "wheels"
