@@ -175,6 +175,10 @@ SUBPARSERS: Dict[str, Tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "mode": ("buildsystem, specparts or static: what this RPM supports, best first", _mode),
     "vendor-manifest": ("cargo tree --format '{p}' on stdin -> cargo-vendor.txt on stdout", _nothing),
     "vendor-provides": ("bundled(crate(...)) Provides of the cargo-vendor.txt files named on stdin", _nothing),
+    "write-vendor-manifest": ("cargo2rpm's: every crate the build compiles into PATH (default cargo-vendor.txt), run "
+                              "in the prepared tree", _nothing),
+    "parse-vendor-manifest": ("cargo2rpm's: the bundled(crate(...)) Provides of PATH, or of the cargo-vendor.txt "
+                              "files named on stdin", _nothing),
     "metadata": ("everything, as one JSON document", _selection_args),
     "license-breakdown": ("LICENSE: NAME vVERSION of every crate the selection links (LICENSE.dependencies), run "
                           "in the prepared tree", _licenses),
@@ -528,20 +532,53 @@ def _changelog(kind: str) -> Changelog:
 
 def act_license_breakdown(args: argparse.Namespace) -> None:
     from buildsys import licenses
+    from buildsys.cargotree import tree
 
-    _out(licenses.breakdown(licenses.tree(_selection(args), args.package, "{l}: {p}"), os.getcwd()))
+    _out(licenses.breakdown(tree(_selection(args), args.package, "{l}: {p}"), os.getcwd()))
 
 
 def act_license_summary(args: argparse.Namespace) -> None:
     from buildsys import licenses
+    from buildsys.cargotree import tree
 
-    _out(licenses.summary(licenses.tree(_selection(args), args.package, "# {l}")))
+    _out(licenses.summary(tree(_selection(args), args.package, "# {l}")))
 
 
 def act_vendor_manifest(args: argparse.Namespace) -> None:
     from buildsys import vendor
 
-    _out([f"{name} {version}" for name, version in vendor.manifest(sys.stdin)])
+    _out([f"{name} v{version}" for name, version in vendor.manifest(sys.stdin)])
+
+
+def act_write_vendor_manifest(args: argparse.Namespace) -> None:
+    """cargo2rpm's: every crate the build compiles, any edge, all features,
+    into PATH (default cargo-vendor.txt)."""
+    from pathlib import Path
+
+    from buildsys import vendor
+    from buildsys.cargotree import tree
+    from buildsys.features import Selection
+
+    lines = vendor.fedora_manifest(tree(Selection(all_features=True), None, "{p}", edges="normal,build,dev"),
+                                   os.getcwd())
+    Path(args.path or "cargo-vendor.txt").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def act_parse_vendor_manifest(args: argparse.Namespace) -> None:
+    """cargo2rpm's: the bundled Provides of PATH, or of each cargo-vendor.txt
+    named on stdin (in sorted order; cargo2rpm's is a set's)."""
+    from pathlib import Path
+
+    from buildsys import vendor
+
+    paths = [args.path] if args.path else sorted({line.strip() for line in sys.stdin
+                                                  if line.strip().endswith("/cargo-vendor.txt")})
+    for path in paths:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BuildsysError(f"cannot read: {exc}", path) from None
+        sys.stdout.write("\n".join(vendor.bundled(text, path)) + "\n\n")
 
 
 def act_vendor_provides(args: argparse.Namespace) -> None:
@@ -599,6 +636,8 @@ ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "new": act_new,
     "vendor-manifest": act_vendor_manifest,
     "vendor-provides": act_vendor_provides,
+    "write-vendor-manifest": act_write_vendor_manifest,
+    "parse-vendor-manifest": act_parse_vendor_manifest,
     "generate": act_generate,
     "license-breakdown": act_license_breakdown,
     "license-summary": act_license_summary,

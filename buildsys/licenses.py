@@ -7,41 +7,15 @@ separator written as SPDX's `` OR ``, sorted and without repeats."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
-from buildsys.errors import BuildsysError
+from buildsys.cargotree import tree
 from buildsys.features import Selection
 
 SUMMARY_HEAD = "### BEGIN LICENSE SUMMARY ###"
 SUMMARY_TAIL = "###  END LICENSE SUMMARY  ###"
-
-
-def tree(selection: Selection, package: Optional[str], line_format: str, cwd: Optional[str] = None) -> List[str]:
-    """cargo tree's lines, run as %cargo_* runs cargo (offline, CARGO_HOME
-    in the build tree, where %cargo_prep configured it): in ``cwd``, the
-    prepared tree (default: here)."""
-    command = [os.environ.get("CARGO", "cargo"), "tree", "-Zavoid-dev-deps",
-               f"--package={package}" if package else "--workspace", "--offline",
-               "--edges=no-build,no-dev,no-proc-macro", "--target=all", "--prefix=none", "--format", line_format]
-    if selection.all_features:
-        command.append("--all-features")
-    if selection.no_default_features:
-        command.append("--no-default-features")
-    if selection.features:
-        command.append("--features=" + ",".join(selection.features))
-    env = dict(os.environ, CARGO_HOME=".cargo", RUSTC_BOOTSTRAP="1")
-    try:
-        proc = subprocess.run(command, env=env, capture_output=True, text=True, cwd=cwd)
-    except OSError as exc:
-        raise BuildsysError(f"cannot run cargo tree: {exc.strerror}") from None
-    if proc.returncode != 0:
-        last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
-        raise BuildsysError(f"cargo tree failed (exit {proc.returncode}): {last}")
-    return proc.stdout.strip().splitlines()
 
 
 def _spdx_or(text: str) -> str:

@@ -4,10 +4,15 @@ instead of packaged crates (EPEL, where most dependencies are not packaged).
 - :func:`unpack` lays the tarball's ``vendor/`` next to the crate, for
   %cargo_prep to point cargo at;
 - :func:`manifest` turns ``cargo tree --format '{p}'`` into ``cargo-vendor.txt``:
-  one ``NAME VERSION`` line per crate compiled into the binaries;
-- :func:`provides` reads those files back as ``bundled(crate(NAME)) =
+  one ``NAME vVERSION`` line per crate compiled into the binaries, the
+  form Fedora's cargo2rpm writes;
+- :func:`provides` reads such files back as ``bundled(crate(NAME)) =
   VERSION``, as RPM's dependency generator protocol asks (fileattr
-  ``buildsys_vendor.attr``, for ``%license cargo-vendor.txt``).
+  ``buildsys_vendor.attr``, for ``%license cargo-vendor.txt``): Fedora's
+  lines, a git dependency's ``NAME vVERSION (URL#REF)`` among them, and
+  buildsys's older ``NAME VERSION``;
+- :func:`fedora_manifest` and :func:`bundled` are cargo2rpm 0.4.0's
+  ``write-vendor-manifest`` and ``parse-vendor-manifest``, byte for byte.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import hashlib
 import re
 import shutil
 from pathlib import Path
-from typing import Iterable, List, Tuple
+from typing import Iterable, List, Optional, Tuple
 
 from buildsys import archive
 from buildsys.errors import BuildsysError
@@ -51,6 +56,42 @@ def unpack(tarball: Path, srcdir: Path) -> Path:
     return target
 
 
+# cargo2rpm's cargo-vendor.txt line: NAME vVERSION, and for a git
+# dependency " (SOURCE#COMMIT)" after it
+_FEDORA_LINE = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_-]*) v(?P<version>\S+?)(?: \(.+#(?P<ref>[0-9a-f]+)\))?")
+
+
+def fedora_manifest(tree_lines: Iterable[str], cwd: str) -> List[str]:
+    """cargo2rpm's write-vendor-manifest, from ``cargo tree`` lines (every
+    edge, all features): each crate once, sorted, the project's own (its
+    path is ``cwd``) and repeats left out, ``(proc-macro)`` dropped."""
+    return sorted({line.replace(" (proc-macro)", "") for line in tree_lines
+                   if cwd not in line and line.strip() and not line.endswith(" (*)")})
+
+
+def _bundled_line(line: str) -> Optional[str]:
+    match = _FEDORA_LINE.fullmatch(line)
+    if match is None:
+        return None
+    try:
+        version = semver2rpm(Version.parse(match.group("version")))
+    except BuildsysError:
+        return None
+    return f"bundled(crate({match.group('name')})) = {version}" + (f"+git{match.group('ref')}" if match.group("ref") else "")
+
+
+def bundled(manifest_text: str, where: str) -> List[str]:
+    """cargo2rpm's parse-vendor-manifest: a Provides per line, every line
+    one of Fedora's."""
+    out = []
+    for number, line in enumerate(manifest_text.strip().splitlines(), 1):
+        provide = _bundled_line(line)
+        if provide is None:
+            raise BuildsysError(f"line {number}: not a vendor manifest line (NAME vVERSION): {line!r}", where)
+        out.append(provide)
+    return out
+
+
 def manifest(tree_lines: Iterable[str]) -> List[Tuple[str, str]]:
     """(name, version) of every crate ``cargo tree`` lists from the registry
     (the vendored ones), sorted, each once; local crates are left out."""
@@ -71,9 +112,15 @@ def manifest(tree_lines: Iterable[str]) -> List[Tuple[str, str]]:
 
 
 def provides(manifest_text: str, where: str) -> List[str]:
+    """The bundled Provides of a cargo-vendor.txt: Fedora's lines, or
+    buildsys's older NAME VERSION ones."""
     out = []
     for number, line in enumerate(manifest_text.splitlines(), 1):
         if not line.strip():
+            continue
+        fedora = _bundled_line(line.strip())
+        if fedora is not None:
+            out.append(fedora)
             continue
         parts = line.split()
         if len(parts) != 2:

@@ -27,6 +27,20 @@ def test_vendor_manifest_is_the_registry_crates_each_once(lines, expected):
     assert vendor.manifest(lines) == expected
 
 
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        # cargo2rpm's write-vendor-manifest: the project's own lines (its
+        # path) and repeats out, proc-macro marks dropped, sorted, once each
+        (["app v0.4.0 (/root/app)", "serde_derive v1.0.217 (proc-macro)", "log v0.4.26", "log v0.4.26 (*)", "",
+          "serde_derive v1.0.217 (proc-macro)", "local v0.1.0 (/root/app/local)"],
+         ["log v0.4.26", "serde_derive v1.0.217"]),
+    ],
+)
+def test_fedora_manifest_is_cargo2rpms_selection_of_tree_lines(lines, expected):
+    assert vendor.fedora_manifest(lines, "/root/app") == expected
+
+
 def test_vendor_manifest_refuses_what_is_not_cargo_tree_output():
     with pytest.raises(BuildsysError, match="unexpected cargo tree line"):
         vendor.manifest(["%(touch x) v1.0.0"])
@@ -35,6 +49,10 @@ def test_vendor_manifest_refuses_what_is_not_cargo_tree_output():
 @pytest.mark.parametrize(
     "text, provides",
     [
+        # Fedora's (cargo2rpm's) lines, a git dependency among them
+        ("log v0.4.26\nx v1.0.0-rc.1\ny v0.1.0 (https://github.com/o/y?branch=main#0123abc)\n",
+         ["bundled(crate(log)) = 0.4.26", "bundled(crate(x)) = 1.0.0~rc.1", "bundled(crate(y)) = 0.1.0+git0123abc"]),
+        # buildsys's older form
         ("log 0.4.26\nx 1.0.0-rc.1\n\n", ["bundled(crate(log)) = 0.4.26", "bundled(crate(x)) = 1.0.0~rc.1"]),
         ("", []),
     ],
