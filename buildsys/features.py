@@ -54,8 +54,9 @@ def resolve(manifest: Manifest, selection: Selection) -> Activation:
     if not selection.no_default_features and "default" in manifest.features:
         roots.append(FeatureValue("feature", "default"))
     for text in selection.features:
-        # FEATURE or DEP/FEATURE, as cargo's --features takes them
-        if not FEATURE_REF.fullmatch(text.replace("?/", "/", 1)):
+        # DEP/FEATURE with both parts, as cargo's --features takes it (a
+        # plain name is checked against the crate's features below)
+        if "/" in text and not FEATURE_REF.fullmatch(text.replace("?/", "/", 1)):
             raise BuildsysError(f"--features {text!r}: not a feature name or DEP/FEATURE", manifest.path)
         value = FeatureValue.parse(text)
         if value.kind == "feature":

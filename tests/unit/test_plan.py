@@ -207,11 +207,15 @@ def test_binaries_of_one_name_in_two_members_are_an_error(tmp_path):
         plan.project_binaries(workspace_at(root), Selection())
 
 
-@pytest.mark.parametrize("text", ["serde/", "/std", "a b", "%{x}"])
-def test_a_selection_that_is_no_feature_reference_is_refused_naming_the_manifest(tmp_path, text):
+@pytest.mark.parametrize("text, message", [
+    ("serde/", "not a feature name or DEP/FEATURE"), ("/std", "not a feature name or DEP/FEATURE"),
+    ("serde?/", "not a feature name or DEP/FEATURE"),
+    # a plain word is looked up, and the error lists the features there are
+    ("a b", "unknown feature 'a b'"), (".nope", r"unknown feature '\.nope'")])
+def test_a_selection_that_is_no_feature_reference_is_refused_naming_the_manifest(tmp_path, text, message):
     from buildsys.features import Selection, resolve
 
     m = write_manifest(tmp_path, '[dependencies]\nserde = { version = "1", optional = true }\n')
-    with pytest.raises(BuildsysError, match="not a feature name or DEP/FEATURE") as excinfo:
+    with pytest.raises(BuildsysError, match=message) as excinfo:
         resolve(m, Selection(features=(text,)))
     assert excinfo.value.path == m.path
