@@ -305,9 +305,7 @@ def act_generate(args: argparse.Namespace) -> None:
 
 
 def act_buildrequires(args: argparse.Namespace) -> None:
-    from buildsys import plan
-
-    from buildsys import fixes
+    from buildsys import fixes, plan
 
     project = _project(args, args.workspace)
     vendored = args.vendored or project.options.vendor is not None
@@ -564,35 +562,35 @@ def act_write_vendor_manifest(args: argparse.Namespace) -> None:
     Path(args.path or "cargo-vendor.txt").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
 
+def _read_text(path: str) -> str:
+    """A cargo-vendor.txt, or one line naming it and why it cannot be read."""
+    from pathlib import Path
+
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BuildsysError(f"cannot read: {exc.strerror}", path) from None
+    except UnicodeDecodeError:
+        raise BuildsysError("not UTF-8 text", path) from None
+
+
 def act_parse_vendor_manifest(args: argparse.Namespace) -> None:
     """cargo2rpm's: the bundled Provides of PATH, or of each cargo-vendor.txt
     named on stdin (in sorted order; cargo2rpm's is a set's)."""
-    from pathlib import Path
-
     from buildsys import vendor
 
     paths = [args.path] if args.path else sorted({line.strip() for line in sys.stdin
                                                   if line.strip().endswith("/cargo-vendor.txt")})
     for path in paths:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BuildsysError(f"cannot read: {exc}", path) from None
-        sys.stdout.write("\n".join(vendor.bundled(text, path)) + "\n\n")
+        sys.stdout.write("\n".join(vendor.bundled(_read_text(path), path)) + "\n\n")
 
 
 def act_vendor_provides(args: argparse.Namespace) -> None:
     """RPM's generator protocol: the matching files' paths on stdin."""
-    from pathlib import Path
-
     from buildsys import vendor
 
     for path in sorted({line.rstrip("\n") for line in sys.stdin if line.strip()}):
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise BuildsysError(f"cannot read: {exc.strerror}", path) from None
-        _out(vendor.provides(text, path))
+        _out(vendor.provides(_read_text(path), path))
 
 
 def act_mode(args: argparse.Namespace) -> None:

@@ -51,17 +51,19 @@ class Spec:
     patches: Tuple[Path, ...] = ()
 
 
+def _text(project: project_mod.Project, registry: str, spec: Spec, parse_time: bool = False) -> str:
+    return _join(specparts_mod.for_project(project, registry, spec.name, spec.crate, spec.selection, parse_time))
+
+
 def from_archive(archive: Path, registry: str, options: Options = Options(), spec: Spec = Spec()) -> str:
     """The sections of the crate in ``archive``, prepared with the conf
     ``options`` (the packager's fixes, a workspace) as %cargo_prep will."""
     with project_mod.from_archive(archive, registry, options, spec.patches) as project:
-        return _join(specparts_mod.for_project(project, registry, spec.name, spec.crate, spec.selection,
-                                               parse_time=True))
+        return _text(project, registry, spec, parse_time=True)
 
 
 def from_prepared(srcdir: Path, registry: str, spec: Spec = Spec()) -> str:
-    return _join(specparts_mod.for_project(project_mod.from_record(srcdir), registry, spec.name, spec.crate,
-                                           spec.selection))
+    return _text(project_mod.from_record(srcdir), registry, spec)
 
 
 def check(srcdir: Path, archive: Path, registry: str, expected: str, spec: Spec = Spec()) -> None:
@@ -73,7 +75,7 @@ def check(srcdir: Path, archive: Path, registry: str, expected: str, spec: Spec 
             "(was buildsys installed and the crate archive in SOURCES?); nothing would package the crate"
         )
     project = project_mod.from_record(srcdir)
-    actual = _join(specparts_mod.for_project(project, registry, spec.name, spec.crate, spec.selection))
+    actual = _text(project, registry, spec)
     if digest(actual) == expected:
         return
     parsed = from_archive(archive, registry, dataclasses.replace(project.options, vendor=None), spec)

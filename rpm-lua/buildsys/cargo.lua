@@ -181,18 +181,27 @@ function M.effective(conf, own)
   return o
 end
 
+-- What o sets for a field: nil where nothing (an empty list included), a
+-- list's words joined as the table says, else the value (true or a word).
+local function value_of(field, o)
+  local v = o[field.name]
+  if field.list then
+    return (v and #v > 0) and table.concat(v, field.join or " ") or nil
+  end
+  return v or nil
+end
+
 -- One %cargo_* macro call with the flags the table gives that macro for
 -- what o sets.
 function M.call(macro, o)
   local parts = { "%" .. macro }
   for _, field in ipairs(T.FIELDS) do
-    local v = o[field.name]
-    local set = v and not (field.list and #v == 0)
-    local flag = (set and field.macros or (not set and field.unset) or {})[macro]
+    local v = value_of(field, o)
+    local flag = (v and field.macros or (not v and field.unset) or {})[macro]
     if flag then
       local before, after = flag:match("^(.-)%%s(.*)$")
       if before then
-        flag = before .. (field.list and table.concat(v, field.join or " ") or v) .. after
+        flag = before .. v .. after
       end
       table.insert(parts, flag)
     end
@@ -409,12 +418,7 @@ end
 -- value, such as the features, gives it after the option).
 function M.parse_time_words(o, words)
   for _, field in ipairs(T.FIELDS) do
-    local v = o[field.name]
-    if field.list and v and #v > 0 then
-      v = table.concat(v, field.join or " ")
-    elseif field.list then
-      v = nil
-    end
+    local v = value_of(field, o)
     if field.parse_time and v then
       table.insert(words, field.parse_time)
       if type(v) == "string" then table.insert(words, v) end
