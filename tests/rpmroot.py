@@ -126,14 +126,17 @@ def ensure_root(suite: str, packages: Sequence[str]) -> Path:
     return root
 
 
-def base_root(suite: str, extra: Sequence[str] = ()) -> Path:
+def base_root(suite: str, extra: Sequence[str] = (), crates: bool = True) -> Path:
     """The cached root of ``suite``; ``extra`` Debian packages make another
-    cached root (e.g. dnf and createrepo-c for the repository tests)."""
+    cached root (e.g. dnf and createrepo-c for the repository tests).
+    ``crates=False``: no Debian crates in the registry (the farm's roots,
+    whose crates all come from its own repository)."""
+    registry = CRATES if crates else []
     if suite in COMPAT_SUITES:
         return ensure_root(suite, BULLSEYE_BASE + list(extra))
     if suite in EL10_SUITES:
-        return ensure_root("trixie", BASE + CRATES + RPM419_BUILD_DEPS + list(extra))
-    return ensure_root(suite, BASE + CRATES + list(extra))
+        return ensure_root("trixie", BASE + registry + RPM419_BUILD_DEPS + list(extra))
+    return ensure_root(suite, BASE + registry + list(extra))
 
 
 def shared_upstream() -> Path:
@@ -233,11 +236,15 @@ class BuildRoot:
     """An overlay on a cached root. ``run`` executes in a fresh mount
     namespace each call; the upper layer keeps the changes between calls."""
 
-    def __init__(self, suite: str, workdir: Path, extra: Sequence[str] = (), install: bool = True) -> None:
+    def __init__(self, suite: str, workdir: Path, extra: Sequence[str] = (), install: bool = True,
+                 crates: bool = True, template: Optional[Path] = None) -> None:
         """``install=False``: no ``make install`` of buildsys (for tests that
-        install it another way, e.g. from its own RPM)."""
+        install it another way, e.g. from its own RPM). ``crates``: as for
+        base_root. ``template``: the upper layer of another root of the same
+        lower one, copied as this one's start (bridges and all), so that a
+        farm starts each build from one prepared base set."""
         self.suite = suite
-        self.lower = base_root(suite, extra)
+        self.lower = base_root(suite, extra, crates)
         # the layers below the upper one, top first
         self.lowers = [el10_layer(self.lower), self.lower] if suite in EL10_SUITES else [self.lower]
         self.dir = workdir / f"root-{suite}"
@@ -248,9 +255,13 @@ class BuildRoot:
         if suite in COMPAT_SUITES:
             self._el9_standins()
         self.installed = install
+        self.home = self.upper / "root"
+        if template is not None:
+            shutil.rmtree(self.upper)
+            shutil.copytree(template, self.upper, symlinks=True)
+            return
         if install:
             subprocess.run(["make", "-s", "-C", str(REPO), "install", f"DESTDIR={self.upper}"], check=True)
-        self.home = self.upper / "root"
         self._bridge()
 
     def __enter__(self) -> "BuildRoot":
