@@ -122,6 +122,9 @@ def _new(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="write the spec here (default: stdout)")
     p.add_argument("--vendored", action="store_true", help="an application built from a cargo vendor tarball (Source1)")
     p.add_argument("--from-rust2rpm", metavar="SPEC", help="keep what the packager added to this rust2rpm spec")
+    p.add_argument("--compat", action="store_true",
+                   help="an older version kept beside the current one: Name rust-CRATE with the version's "
+                   "compatible part (rust-nom7, rust-foo0.4), which names its packages too")
     p.add_argument("--changelog", choices=("plain", "auto"), default="plain",
                    help="plain: Release 1%%{?dist} and a first %%changelog entry (dated $SOURCE_DATE_EPOCH or "
                    "today, by $RPM_PACKAGER); auto: %%autorelease and %%autochangelog (rpmautospec, Fedora)")
@@ -500,7 +503,7 @@ def act_new(args: argparse.Namespace) -> None:
         carried = migrate.read(old, args.from_rust2rpm)
         for warning in carried.warnings:
             print(f"buildsys: warning: {args.from_rust2rpm}: {warning}", file=sys.stderr)
-    text = newspec.spec_for(Path(args.crate), args.vendored, carried, _changelog(args.changelog))
+    text = newspec.spec_for(Path(args.crate), args.vendored, carried, _changelog(args.changelog), args.compat)
     # what the packager must check before the spec builds
     for line in text.splitlines():
         if line.startswith("# FIXME: "):

@@ -12,8 +12,32 @@ if TYPE_CHECKING:
     from buildsys.model import Manifest
 
 
-def subpackage_name(crate: str, feature: Optional[str]) -> str:
-    return f"rust-{crate}+{feature}-devel" if feature is not None else f"rust-{crate}-devel"
+def subpackage_name(crate: str, feature: Optional[str], base: str = "") -> str:
+    """``base``: the packages' common start, ``rust-CRATE`` unless a compat
+    spec names it otherwise (package_base)."""
+    base = base or f"rust-{crate}"
+    return f"{base}+{feature}-devel" if feature is not None else f"{base}-devel"
+
+
+def compat_name(crate: str, major: int, minor: int, patch: int) -> str:
+    """Fedora's Name for an older version kept beside the current one: the
+    part of the version that semver keeps compatible (rust-nom7,
+    rust-foo0.4, rust-bar0.0.3)."""
+    suffix = str(major) if major else (f"0.{minor}" if minor else f"0.0.{patch}")
+    return f"rust-{crate}{suffix}"
+
+
+def package_base(spec_name: str, crate: str) -> str:
+    """What a crate's package names start with: the spec's Name where it is
+    a compat version's (``rust-foo0.4``, ``rust-bitflags1``: Fedora ships an
+    older semver-incompatible version beside the current one under such a
+    name, so that both can be in one repository and installed together),
+    else ``rust-CRATE``."""
+    own = f"rust-{crate}"
+    suffix = spec_name[len(own):] if spec_name.startswith(own) else ""
+    if suffix and suffix[0].isdigit() and all(part.isdigit() for part in suffix.split(".")):
+        return spec_name
+    return own
 
 
 def feature_from_subpackage(name: str) -> Optional[str]:

@@ -23,6 +23,7 @@ from buildsys.errors import BuildsysError
 from buildsys.features import Selection
 from buildsys.files import licenses_and_docs, walk_sources
 from buildsys.model import Manifest
+from buildsys.naming import compat_name
 from buildsys.project import Member, Project
 from buildsys.record import Options
 from buildsys.rpmdeps import semver2rpm
@@ -61,10 +62,10 @@ class Changelog:
 
 
 def spec_for(path: Path, vendored: bool = False, carried: "Optional[Carried]" = None,
-             changelog: Optional[Changelog] = None) -> str:
+             changelog: Optional[Changelog] = None, compat: bool = False) -> str:
     """The spec of the project in ``path``."""
     with project_at(path) as (project, files):
-        return render(project, files, str(path), vendored, carried, changelog)
+        return render(project, files, str(path), vendored, carried, changelog, compat)
 
 
 def _read(root: Path) -> Tuple[Project, List[str]]:
@@ -140,13 +141,16 @@ def _licenses(members: Sequence[Member]) -> Optional[str]:
 
 
 def render(project: Project, files: List[str], source: str, vendored: bool = False,
-           carried: "Optional[Carried]" = None, changelog: Optional[Changelog] = None) -> str:
+           carried: "Optional[Carried]" = None, changelog: Optional[Changelog] = None, compat: bool = False) -> str:
     """The spec. ``source``: the path the project was read from.
     ``vendored``: an application built from a cargo vendor tarball
     (Source1). ``carried``: what the packager added to a rust2rpm-generated
-    spec (buildsys.migrate)."""
-    if project.is_workspace and (carried is not None or vendored):
-        raise BuildsysError("a workspace spec is written without --vendored and --from-rust2rpm", source)
+    spec (buildsys.migrate). ``compat``: an older version's spec, beside
+    the current one (naming.compat_name)."""
+    if project.is_workspace and (carried is not None or vendored or compat):
+        raise BuildsysError("a workspace spec is written without --vendored, --compat and --from-rust2rpm", source)
+    if compat and vendored:
+        raise BuildsysError("a compat spec is a library's, not a vendored application's", source)
     bins_by_member = [(path, _listable(names, str(project.root / path / "Cargo.toml")))
                       for path, names in plan_mod.project_binaries(project, Selection())]
     bins = [b for _, names in bins_by_member for b in names]
@@ -157,6 +161,8 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
     src = (_tarball_source(project, primary, source, bool(bins)) if project.is_workspace
            else _crate_source(m, vendored))
     name = carried.name if carried else src.name
+    if compat:
+        name = compat_name(m.name, m.version.major, m.version.minor, m.version.patch)
     kept = dict(carried.tags) if carried else {}
     conf = list(src.conf) + (list(carried.conf_options) if carried else [])
     lines = _crate_global(name, m.name)

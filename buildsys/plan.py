@@ -19,7 +19,7 @@ from buildsys import fixes
 from buildsys.errors import BuildsysError
 from buildsys.features import Activation, Selection, check_feature, resolve
 from buildsys.model import Dependency, Manifest
-from buildsys.naming import subpackage_name
+from buildsys.naming import package_base, subpackage_name
 from buildsys.rpmdeps import exact_dependency, range_dependency, semver2rpm
 
 if TYPE_CHECKING:  # a crate's generator call needs no project
@@ -292,9 +292,12 @@ class MemberPlan:
     own: bool
 
 
-def packages(project: Project) -> Tuple[MemberPlan, ...]:
+def packages(project: Project, spec_name: str = "") -> Tuple[MemberPlan, ...]:
+    """``spec_name``: the spec's Name, which names a compat crate's packages
+    (naming.package_base); a workspace's members keep rust-MEMBER."""
     options = project.options
-    return tuple(MemberPlan(m, plan(m.manifest, options.requires, options.feature_requires, options.hidden),
+    base = "" if project.is_workspace else package_base(spec_name, project.members[0].manifest.name)
+    return tuple(MemberPlan(m, plan(m.manifest, options.requires, options.feature_requires, options.hidden, base),
                             not project.is_workspace) for m in project.packaged)
 
 
@@ -318,10 +321,11 @@ def hidden_features(manifest: Manifest, hidden: Sequence[str]) -> FrozenSet[str]
 
 
 def plan(manifest: Manifest, extra_requires: Sequence[str] = (), feature_requires: Sequence[str] = (),
-         hidden: Sequence[str] = ()) -> Plan:
+         hidden: Sequence[str] = (), base: str = "") -> Plan:
     """Every subpackage: ``-devel`` and one per feature, for library crates;
     with the packager's fixes (buildsys.fixes): ``extra_requires`` of
-    -devel, ``feature_requires`` (FEATURE:CAPABILITY), ``hidden`` features."""
+    -devel, ``feature_requires`` (FEATURE:CAPABILITY), ``hidden`` features.
+    ``base``: the package names' start (naming.package_base)."""
     subs: List[Subpackage] = []
     left_out = hidden_features(manifest, hidden)
     for feature, _ in map(fixes.feature_capability, feature_requires):
@@ -336,7 +340,7 @@ def plan(manifest: Manifest, extra_requires: Sequence[str] = (), feature_require
                      else fixes.for_feature(feature_requires, feature))
             subs.append(
                 Subpackage(
-                    name=subpackage_name(manifest.name, feature),
+                    name=subpackage_name(manifest.name, feature, base),
                     feature=feature,
                     provides=(provides(manifest, feature),),
                     requires=tuple(sorted(set(requires(manifest, feature)) | set(extra))),

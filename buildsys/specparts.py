@@ -162,7 +162,7 @@ def for_project(project: Project, registry: str, spec_name: str = "", crate: str
             license_ = f"{licenses.FIXME}-dependencies-not-installed"
         files = record.source_files(project.root / app.member.path)
         parts["30-cargo-application.specpart"] = application_part(app, license_, files)
-    for member_plan in packages(project):
+    for member_plan in packages(project, spec_name):
         files = record.source_files(project.root / member_plan.member.path)
         parts.update(render(member_plan.plan, registry, files, Heading.of(member_plan)))
     return parts

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from buildsys import cli, newspec
+from buildsys.errors import BuildsysError
 
 from helpers import FIXTURES, WS, member, run_buildsys, tree
 
@@ -198,3 +199,22 @@ def test_a_crate_that_links_a_c_library_gets_a_fixme_naming_the_fix(tmp_path, ex
 def test_a_crate_that_only_compiles_c_gets_no_fixme(tmp_path):
     toml = '[package]\nname = "foo"\nversion = "1.0.0"\nlicense = "MIT"\n[build-dependencies]\ncc = "1"\n'
     assert "FIXME" not in spec_of(tmp_path, toml)
+
+
+@pytest.mark.parametrize("version, name", [
+    ("1.3.2", "rust-foo1"),  # Fedora's rust-bitflags1, rust-nom7
+    ("7.1.3", "rust-foo7"),
+    ("0.4.20", "rust-foo0.4"),
+    ("0.0.3", "rust-foo0.0.3"),
+    ("2.0.0-rc.1", "rust-foo2"),
+])
+def test_a_compat_spec_is_named_after_the_compatible_part_of_the_version_and_sets_crate(tmp_path, version, name):
+    path = crate(tmp_path, f'[package]\nname = "foo"\nversion = "{version}"\nlicense = "MIT"\n', ("src/lib.rs",))
+    lines = newspec.spec_for(path, compat=True).splitlines()
+    assert lines[:2] == ["%global crate foo", f"Name:           {name}"]
+
+
+def test_a_compat_spec_is_for_a_crate_not_a_vendored_application(tmp_path):
+    path = crate(tmp_path, '[package]\nname = "foo"\nversion = "1.0.0"\n', ("src/main.rs",))
+    with pytest.raises(BuildsysError, match="compat"):
+        newspec.spec_for(path, vendored=True, compat=True)

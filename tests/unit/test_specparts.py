@@ -96,3 +96,26 @@ def test_a_description_that_starts_with_a_percent_is_the_renderers_error_not_the
         specparts.for_project(project.load(str(tmp_path)), "/usr/share/cargo/registry")
     assert exc.value.path == str(tmp_path / "Cargo.toml")
     assert exc.value.message == "package.description begins with '%', which RPM would read as a spec directive"
+
+
+@pytest.mark.parametrize("spec_name, base", [
+    ("rust-leaf", "rust-leaf"),
+    ("rust-leaf1", "rust-leaf1"),  # Fedora's compat names: rust-bitflags1, rust-nom7
+    ("rust-leaf0.4", "rust-leaf0.4"),
+    ("rust-leaf1.2.3", "rust-leaf1.2.3"),
+    ("", "rust-leaf"),  # the generator's callers that know no spec
+    ("leaf", "rust-leaf"),  # an application's spec named after itself
+    ("rust-leafy", "rust-leaf"),  # another crate's name, not a version
+    ("rust-leaf-ng", "rust-leaf"),
+    ("rust-leaf1.", "rust-leaf"),
+    ("rust-leaf.1", "rust-leaf"),
+])
+def test_a_compat_specs_name_names_its_packages(tmp_path, spec_name, base):
+    crate = prepared_leaf(tmp_path)
+    (member_plan,) = plan.packages(project.load(str(crate)), spec_name)
+    p = member_plan.plan
+    names = [s.name for s in p.subpackages]
+    assert names[0] == f"{base}-devel"
+    assert names[1:] == [f"{base}+{f}-devel" for f in ("default", "log", "serde", "std", "unix")]
+    # the capabilities stay the crate's: only the names carry the version
+    assert [s.provides for s in p.subpackages][0] == ("crate(leaf) = 1.2.0",)
