@@ -450,11 +450,11 @@ def test_harness_comes_from_the_section(cargo, conf, own, harness):
     ],
 )
 def test_a_macro_call_renders_the_selection(cargo, words, expected):
-    call = cargo.M.call("cargo_license", cargo.parse_raw("build", words))
-    assert call == ("%cargo_license " + expected).rstrip()
+    call = cargo.M.call("__buildsys_license", cargo.parse_raw("build", words))
+    assert call == ("%__buildsys_license " + expected).rstrip()
 
 
-@pytest.mark.parametrize("macro", ["cargo_prep", "no_such_macro"])
+@pytest.mark.parametrize("macro", ["__buildsys_prep", "no_such_macro"])
 def test_a_macro_the_table_gives_no_selection_flags_gets_none(cargo, macro):
     assert cargo.M.call(macro, cargo.parse_raw("build", ["-n", "-f", "x"])) == "%" + macro
 
@@ -464,10 +464,10 @@ def test_a_macro_the_table_gives_no_selection_flags_gets_none(cargo, macro):
 
 BUILD_PLAIN = "\n".join(
     [
-        "%cargo_build",
-        "%cargo_license_summary",
-        "%{cargo_license} > LICENSE.dependencies",
-        "%cargo_specparts",
+        "%__buildsys_build",
+        "%__buildsys_license_summary",
+        "%{__buildsys_license} > LICENSE.dependencies",
+        "%__buildsys_specparts",
     ]
 )
 
@@ -477,21 +477,21 @@ BUILD_PLAIN = "\n".join(
     [([], None), (["-a"], None), (["-n", "-f", "x", "--no-check"], None), ([], True)],
 )
 def test_conf_body_is_cargo_prep(cargo, conf, tests_off):
-    assert cargo.body("conf", conf, tests_off=tests_off) == "%cargo_prep"
+    assert cargo.body("conf", conf, tests_off=tests_off) == "%__buildsys_prep"
 
 
 @pytest.mark.parametrize(
     "conf, own, tests_off, expected",
     [
-        ([], [], None, "%cargo_generate_buildrequires -t"),
-        ([], [], False, "%cargo_generate_buildrequires -t"),
-        (["-a"], [], None, "%cargo_generate_buildrequires -a -t"),
-        (["-n", "-f", "x,y"], [], None, "%cargo_generate_buildrequires -n -f x,y -t"),
-        (["-a"], ["-n", "-f", "x"], None, "%cargo_generate_buildrequires -n -f x -t"),
-        (["--no-check"], [], None, "%cargo_generate_buildrequires"),
-        (["--no-check", "-n"], [], None, "%cargo_generate_buildrequires -n"),
-        ([], [], True, "%cargo_generate_buildrequires"),
-        ([], ["-f", "x"], True, "%cargo_generate_buildrequires -f x"),
+        ([], [], None, "%__buildsys_generate_buildrequires -t"),
+        ([], [], False, "%__buildsys_generate_buildrequires -t"),
+        (["-a"], [], None, "%__buildsys_generate_buildrequires -a -t"),
+        (["-n", "-f", "x,y"], [], None, "%__buildsys_generate_buildrequires -n -f x,y -t"),
+        (["-a"], ["-n", "-f", "x"], None, "%__buildsys_generate_buildrequires -n -f x -t"),
+        (["--no-check"], [], None, "%__buildsys_generate_buildrequires"),
+        (["--no-check", "-n"], [], None, "%__buildsys_generate_buildrequires -n"),
+        ([], [], True, "%__buildsys_generate_buildrequires"),
+        ([], ["-f", "x"], True, "%__buildsys_generate_buildrequires -f x"),
     ],
 )
 def test_generate_buildrequires_body(cargo, conf, own, tests_off, expected):
@@ -506,26 +506,26 @@ def test_generate_buildrequires_body(cargo, conf, own, tests_off, expected):
         (
             ["-f", "a,b"],
             [],
-            "%cargo_build -f a,b\n"
-            "%cargo_license_summary -f a,b\n"
-            "%{cargo_license -f a,b} > LICENSE.dependencies\n"
-            "%cargo_specparts -f a,b",
+            "%__buildsys_build -f a,b\n"
+            "%__buildsys_license_summary -f a,b\n"
+            "%{__buildsys_license -f a,b} > LICENSE.dependencies\n"
+            "%__buildsys_specparts -f a,b",
         ),
         (
             ["-f", "a,b"],
             ["-a"],
-            "%cargo_build -a\n"
-            "%cargo_license_summary -a\n"
-            "%{cargo_license -a} > LICENSE.dependencies\n"
-            "%cargo_specparts -a",
+            "%__buildsys_build -a\n"
+            "%__buildsys_license_summary -a\n"
+            "%{__buildsys_license -a} > LICENSE.dependencies\n"
+            "%__buildsys_specparts -a",
         ),
         (
             [],
             ["--no-default-features", "--features=std"],
-            "%cargo_build -n -f std\n"
-            "%cargo_license_summary -n -f std\n"
-            "%{cargo_license -n -f std} > LICENSE.dependencies\n"
-            "%cargo_specparts -n -f std",
+            "%__buildsys_build -n -f std\n"
+            "%__buildsys_license_summary -n -f std\n"
+            "%{__buildsys_license -n -f std} > LICENSE.dependencies\n"
+            "%__buildsys_specparts -n -f std",
         ),
     ],
 )
@@ -542,10 +542,10 @@ def test_build_body_does_not_depend_on_tests_off(cargo):
 @pytest.mark.parametrize(
     "conf, own, expected",
     [
-        ([], [], "%cargo_install"),
-        (["-a"], [], "%cargo_install -a"),
-        (["-a"], ["-n"], "%cargo_install -n"),
-        (["--no-check"], ["-f", "cli"], "%cargo_install -f cli"),
+        ([], [], "%__buildsys_install"),
+        (["-a"], [], "%__buildsys_install -a"),
+        (["-a"], ["-n"], "%__buildsys_install -n"),
+        (["--no-check"], ["-f", "cli"], "%__buildsys_install -f cli"),
     ],
 )
 def test_install_body(cargo, conf, own, expected):
@@ -556,19 +556,19 @@ def test_install_body(cargo, conf, own, expected):
 @pytest.mark.parametrize(
     "conf, own, expected",
     [
-        ([], [], "%cargo_test"),
-        ([], ["--skip", "x"], "%cargo_test -- -- --skip x"),
-        (["-n"], [], "%cargo_test -n"),
-        (["-n"], ["--skip", "x"], "%cargo_test -n -- -- --skip x"),
-        (["-n"], ["-a", "--skip", "x"], "%cargo_test -a -- -- --skip x"),
-        ([], ["--", "--test-threads=1"], "%cargo_test -- -- --test-threads=1"),
+        ([], [], "%__buildsys_test"),
+        ([], ["--skip", "x"], "%__buildsys_test -- -- --skip x"),
+        (["-n"], [], "%__buildsys_test -n"),
+        (["-n"], ["--skip", "x"], "%__buildsys_test -n -- -- --skip x"),
+        (["-n"], ["-a", "--skip", "x"], "%__buildsys_test -a -- -- --skip x"),
+        ([], ["--", "--test-threads=1"], "%__buildsys_test -- -- --test-threads=1"),
         (
             ["-f", "net"],
             ["--skip", "a::b", "--skip", "c", "--", "--exact"],
-            "%cargo_test -f net -- -- --skip a::b --skip c --exact",
+            "%__buildsys_test -f net -- -- --skip a::b --skip c --exact",
         ),
         # "--" with nothing after it adds no harness separator
-        ([], ["--"], "%cargo_test"),
+        ([], ["--"], "%__buildsys_test"),
     ],
 )
 def test_check_body_runs_cargo_test_with_harness(cargo, conf, own, expected):
@@ -597,10 +597,10 @@ def test_check_body_when_tests_are_off(cargo, conf, own, tests_off):
 @pytest.mark.parametrize(
     "conf, tests_off, gbr, check",
     [
-        ([], None, "%cargo_generate_buildrequires -t", "%cargo_test"),
-        (["--no-check"], None, "%cargo_generate_buildrequires", TESTS_OFF),
-        (["-n", "--no-check"], None, "%cargo_generate_buildrequires -n", TESTS_OFF),
-        ([], True, "%cargo_generate_buildrequires", TESTS_OFF),
+        ([], None, "%__buildsys_generate_buildrequires -t", "%__buildsys_test"),
+        (["--no-check"], None, "%__buildsys_generate_buildrequires", TESTS_OFF),
+        (["-n", "--no-check"], None, "%__buildsys_generate_buildrequires -n", TESTS_OFF),
+        ([], True, "%__buildsys_generate_buildrequires", TESTS_OFF),
     ],
 )
 def test_no_check_drops_test_buildrequires_and_tests(cargo, conf, tests_off, gbr, check):
@@ -783,26 +783,26 @@ def test_compat_text_has_explicit_sections_with_buildsystem_bodies(cargo):
         "%prep",
         "%autosetup -n %{cargo_source_dir} -p1",
         "%{?cargo_prep_pre}",
-        "%cargo_prep",
+        "%__buildsys_prep",
         "%{?cargo_prep_post}",
         "%generate_buildrequires",
         "%{?cargo_generate_buildrequires_pre}",
-        "%cargo_generate_buildrequires -f color -t",
+        "%__buildsys_generate_buildrequires -f color -t",
         "%{?cargo_generate_buildrequires_post}",
         "%build",
         "%{?cargo_build_pre}",
-        "%cargo_build -f color",
-        "%cargo_license_summary -f color",
-        "%{cargo_license -f color} > LICENSE.dependencies",
-        "%cargo_sections_check -f color",
+        "%__buildsys_build -f color",
+        "%__buildsys_license_summary -f color",
+        "%{__buildsys_license -f color} > LICENSE.dependencies",
+        "%__buildsys_sections_check -f color",
         "%{?cargo_build_post}",
         "%install",
         "%{?cargo_install_pre}",
-        "%cargo_install -f color",
+        "%__buildsys_install -f color",
         "%{?cargo_install_post}",
         "%check",
         "%{?cargo_check_pre}",
-        "%cargo_test -f color -- -- --skip slow",
+        "%__buildsys_test -f color -- -- --skip slow",
         "%{?cargo_check_post}",
     ]
 
@@ -849,7 +849,7 @@ def test_parse_time_sections_get_the_build_sections_selection(cargo, words, expe
 
 def test_compat_text_in_specparts_mode_writes_specparts(cargo):
     text = cargo.M.compat_text(cargo.M.compat_options(cargo.table([])), False, False)
-    assert "%cargo_specparts" in text.split("\n") and "%cargo_sections_check" not in text
+    assert "%__buildsys_specparts" in text.split("\n") and "%__buildsys_sections_check" not in text
 
 
 # --------------------------------------------------------------------------
@@ -859,12 +859,12 @@ def test_compat_text_in_specparts_mode_writes_specparts(cargo):
 @pytest.mark.parametrize(
     "section, own, expected",
     [
-        ("conf", [], "%cargo_prep -w"),
-        ("generate_buildrequires", [], "%cargo_generate_buildrequires -w -t"),
-        ("generate_buildrequires", ["-a"], "%cargo_generate_buildrequires -w -a -t"),
-        ("install", [], "%cargo_install"),
-        ("check", [], "%cargo_test -w"),
-        ("check", ["-n", "--skip", "slow"], "%cargo_test -w -n -- -- --skip slow"),
+        ("conf", [], "%__buildsys_prep -w"),
+        ("generate_buildrequires", [], "%__buildsys_generate_buildrequires -w -t"),
+        ("generate_buildrequires", ["-a"], "%__buildsys_generate_buildrequires -w -a -t"),
+        ("install", [], "%__buildsys_install"),
+        ("check", [], "%__buildsys_test -w"),
+        ("check", ["-n", "--skip", "slow"], "%__buildsys_test -w -n -- -- --skip slow"),
     ],
 )
 def test_workspace_option_reaches_every_section(cargo, section, own, expected):
@@ -872,7 +872,7 @@ def test_workspace_option_reaches_every_section(cargo, section, own, expected):
 
 
 def test_workspace_build_builds_every_member(cargo):
-    assert cargo.body("build", ["--workspace", "-a"], []).split("\n")[0] == "%cargo_build -w -a"
+    assert cargo.body("build", ["--workspace", "-a"], []).split("\n")[0] == "%__buildsys_build -w -a"
 
 
 @pytest.mark.parametrize("section", ["generate_buildrequires", "build", "install", "check"])
@@ -884,7 +884,7 @@ def test_workspace_is_unknown_outside_conf(cargo, section):
 def test_workspace_in_compat_mode_unpacks_the_source_dir_and_asks_for_workspace_sections(cargo):
     text = cargo.M.compat_text(cargo.M.compat_options(cargo.table(["--workspace"])), False, True)
     assert text.split("\n")[:5] == ["%prep", "%autosetup -n %{cargo_source_dir} -p1", "%{?cargo_prep_pre}",
-                                    "%cargo_prep -w", "%{?cargo_prep_post}"]
+                                    "%__buildsys_prep -w", "%{?cargo_prep_post}"]
 
 
 def test_workspace_with_vendor_is_refused(cargo):
@@ -907,7 +907,7 @@ def test_vendor_needs_a_source_number(cargo, words):
 
 # --------------------------------------------------------------------------
 # the packager's fixes: --requires, --feature-requires, --buildrequires,
-# --hide-feature (conf, recorded by %cargo_prep)
+# --hide-feature (conf, recorded by %__buildsys_prep)
 
 FIXES = ["--requires", "pkgconfig(zlib)>=1.2.11", "--requires", "zlib-devel", "--feature-requires",
          "static:zlib-static", "--buildrequires", "pkgconfig(zlib)", "--hide-feature", "nightly,simd"]
@@ -915,12 +915,12 @@ FIXES = ["--requires", "pkgconfig(zlib)>=1.2.11", "--requires", "zlib-devel", "-
 
 def test_fixes_reach_cargo_prep_as_one_comma_joined_word_each(cargo):
     body = cargo.body("conf", FIXES)
-    assert body == ("%cargo_prep -r pkgconfig(zlib)>=1.2.11,zlib-devel -R static:zlib-static "
+    assert body == ("%__buildsys_prep -r pkgconfig(zlib)>=1.2.11,zlib-devel -R static:zlib-static "
                     "-b pkgconfig(zlib) -H nightly,simd")
 
 
 def test_extra_buildrequires_reach_generate_buildrequires(cargo):
-    assert cargo.body("generate_buildrequires", FIXES) == "%cargo_generate_buildrequires -t -b pkgconfig(zlib)"
+    assert cargo.body("generate_buildrequires", FIXES) == "%__buildsys_generate_buildrequires -t -b pkgconfig(zlib)"
 
 
 def test_fixes_reach_the_parse_time_sections(cargo):

@@ -91,7 +91,8 @@ def read_macros(paths: List[Path]) -> Dict[str, Macro]:
         lines = path.read_text().splitlines()
         i = 0
         while i < len(lines):
-            m = re.match(r"%(\w+)(\(([^)]*)\))?(?:\s+(.*))?$", lines[i])
+            # (Fedora's files write "%cargo_license(naf:)\\" with no blank)
+            m = re.match(r"%(\w+)(\(([^)]*)\))?(?:\s*(.*))?$", lines[i])
             i += 1
             if not m:
                 continue
@@ -241,8 +242,105 @@ def test_every_flag_a_macro_passes_to_buildsys_comes_from_the_table():
                 for flag in flags_of(f, macro) if not flag.startswith("--")}
     for name, macro in MACROS.items():
         for letter, action, option in forwarded(macro):
-            if name.startswith("cargo_"):
+            # the build steps; their non-parametric helpers see the step's flags
+            if name.startswith("__buildsys_") and macro.parametric:
                 assert (name, letter) in declared, f"%{name} passes -{letter} to buildsys {action} as {option}"
+
+
+# --- the public names: thin aliases of the private steps -------------------------
+
+# %cargo_NAME(GETOPT) %{__buildsys_NAME FORWARDED}
+ALIAS = re.compile(r"%\{(__buildsys_\w+)\s*(.*)\}$")
+
+
+def aliases() -> Dict[str, Tuple[str, str]]:
+    """Public macro -> (the private step it calls, what it passes)."""
+    out = {}
+    for name, macro in MACROS.items():
+        m = ALIAS.match(macro.body.strip())
+        if name.startswith("cargo_") and macro.parametric and m and m.group(1) in MACROS:
+            out[name] = (m.group(1), m.group(2))
+    return out
+
+
+def test_each_step_of_the_table_has_its_public_alias():
+    # %cargo_prep for %__buildsys_prep...: what hand-written sections call
+    called = {private for private, _ in aliases().values()}
+    missing = {m for m in table_macros() if m not in called}
+    assert not missing, f"steps without a public %cargo_* alias: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("public", sorted(aliases()))
+def test_a_public_alias_takes_and_passes_exactly_its_steps_options(public):
+    private, passed = aliases()[public]
+    assert public == private.replace("__buildsys_", "cargo_", 1), f"%{public} calls %{private}"
+    assert MACROS[public].getopt == MACROS[private].getopt, f"%{public}({MACROS[public].getopt}) vs %{private}"
+    letters = set(getopt_letters(MACROS[private].getopt))
+    given = re.findall(r"%\{-(\w)\}", passed)
+    assert sorted(given) == sorted(letters), f"%{public} passes {given} to %{private}({MACROS[private].getopt})"
+    if "%*" in MACROS[private].body:
+        # getopt took the first "--": given again, the words after it stay
+        # past the step's own getopt
+        assert passed.endswith("-- %*"), f"%{public} must pass its arguments on after --"
+    else:
+        assert "%*" not in passed, f"%{public} passes arguments %{private} drops"
+
+
+# --- the machinery's names: none that Fedora's macro files define ----------------
+
+CARGO_LUA = REPO / "rpm-lua" / "buildsys" / "cargo.lua"
+# What BuildSystem: cargo and %cargo_compat expand first: the sections, the
+# gate, and the steps the table names.
+ENTRY_POINTS = ("buildsystem_cargo_conf", "buildsystem_cargo_generate_buildrequires", "buildsystem_cargo_build",
+                "buildsystem_cargo_install", "buildsystem_cargo_check", "cargo_buildsystem", "cargo_compat")
+# Read from the distribution on purpose: the compiler flags (docs/buildsystem.md).
+DISTRIBUTIONS_OWN = {"build_rustflags"}
+REFERENCE = re.compile(r"%\{?[?!]*([A-Za-z_]\w*)")
+
+
+def fedora_names() -> Set[str]:
+    """Every macro Fedora's rust-packaging files define (the shared copy)."""
+    from rpmroot import shared_upstream
+
+    upstream = shared_upstream() / "fedora-rust-packaging-24pre"
+    return set(read_macros(sorted((upstream / "macros.d").iterdir()) + sorted((upstream / "fileattrs").iterdir())))
+
+
+def lua_references(path: Path) -> Set[str]:
+    """The macros the Lua's string literals name."""
+    # comments (a whole line each here) may quote macros the code never expands
+    text = re.sub(r"(?m)^\s*--.*$", "", path.read_text())
+    return {name for literal in re.findall(r'"((?:[^"\\]|\\.)*)"', text) for name in REFERENCE.findall(literal)}
+
+
+def machinery_names(roots: Set[str]) -> Set[str]:
+    """The roots and every name their bodies expand, through buildsys's own
+    definitions."""
+    seen: Set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in MACROS:
+            todo.extend(REFERENCE.findall(MACROS[name].body.replace("%%", "")))
+    return seen
+
+
+def test_the_machinery_expands_no_name_fedoras_files_define():
+    assert all(m.startswith("__buildsys_") for m in table_macros()), sorted(table_macros())
+    names = machinery_names(set(ENTRY_POINTS) | table_macros() | lua_references(CARGO_LUA))
+    fedoras = fedora_names()
+    assert {"cargo_prep", "cargo_install", "crates_source", "__cargo_path"} <= fedoras, "not Fedora's files"
+    clash = (names & fedoras) - DISTRIBUTIONS_OWN
+    assert not clash, f"BuildSystem: cargo and %cargo_compat expand names Fedora's files define: {sorted(clash)}"
+
+
+def test_a_public_name_in_the_lua_fails_the_check(tmp_path):
+    lua = tmp_path / "cargo.lua"
+    lua.write_text(CARGO_LUA.read_text().replace("%{__buildsys_registry}", "%{cargo_registry}", 1))
+    assert "cargo_registry" in lua_references(lua) & fedora_names()
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)

@@ -7,7 +7,8 @@
 local M = {}
 
 -- The option table (buildsys/options.lua): every BuildOption, the field
--- it sets and the %cargo_* flags that field becomes.
+-- it sets and the flags of the build steps (%__buildsys_*) that field
+-- becomes.
 local T = require("buildsys.options")
 
 -- Each section: the options it accepts, by word.
@@ -191,7 +192,8 @@ local function value_of(field, o)
   return v or nil
 end
 
--- One %cargo_* macro call with the flags the table gives that macro for
+-- One build step's call (a %__buildsys_* macro) with the flags the table
+-- gives that macro for
 -- what o sets.
 function M.call(macro, o)
   local parts = { "%" .. macro }
@@ -223,7 +225,8 @@ local function hooked(section, body)
   return "%{?cargo_" .. name .. "_pre}\n" .. body .. "\n%{?cargo_" .. name .. "_post}"
 end
 
--- The body of one generated section, as %cargo_* macro calls.
+-- The body of one generated section, as calls of the private build steps
+-- (%__buildsys_*; the public %cargo_* names may be Fedora's).
 -- tests_off: the packager switched %check off from outside the spec
 -- (rpmbuild --without check).
 -- static: the subpackages were expanded into the spec at parse time (the
@@ -247,30 +250,30 @@ function M.generated(section, conf, own, tests_off, static)
   -- rpmbuild --without check switches the tests off as --no-check does
   o.no_check = o.no_check or tests_off or false
   if section == "conf" then
-    return M.call("cargo_prep", o)
+    return M.call("__buildsys_prep", o)
   elseif section == "generate_buildrequires" then
-    return M.call("cargo_generate_buildrequires", o)
+    return M.call("__buildsys_generate_buildrequires", o)
   elseif section == "build" then
     -- a vendored application: cargo-vendor.txt, for the bundled(crate(...))
     -- Provides, instead of -devel packages
-    local tail = M.call(static and "cargo_sections_check" or "cargo_specparts", o)
+    local tail = M.call(static and "__buildsys_sections_check" or "__buildsys_specparts", o)
     if o.vendor then
-      tail = "%{" .. M.call("cargo_vendor_manifest", o):sub(2) .. "} > cargo-vendor.txt"
+      tail = "%{" .. M.call("__buildsys_vendor_manifest", o):sub(2) .. "} > cargo-vendor.txt"
     end
     return table.concat({
-      M.call("cargo_build", o),
-      M.call("cargo_license_summary", o),
+      M.call("__buildsys_build", o),
+      M.call("__buildsys_license_summary", o),
       -- braces: a bare parametric macro call would eat the redirection
-      "%{" .. M.call("cargo_license", o):sub(2) .. "} > LICENSE.dependencies",
+      "%{" .. M.call("__buildsys_license", o):sub(2) .. "} > LICENSE.dependencies",
       tail,
     }, "\n")
   elseif section == "install" then
-    return M.call("cargo_install", o)
+    return M.call("__buildsys_install", o)
   elseif section == "check" then
     if o.no_check then
       return "echo 'buildsys: tests switched off'"
     end
-    return M.call("cargo_test", o)
+    return M.call("__buildsys_test", o)
   end
   fail(section, "no such section")
 end
@@ -292,10 +295,28 @@ function M.version_no_tilde(version)
   return release .. "-" .. (pre:gsub("_", "-"))
 end
 
+-- Fedora's dependency generators (cargo-rpm-macros' cargo.attr and, from
+-- v25, cargo_vendor.attr) match every Cargo.toml in the registry and every
+-- cargo-vendor.txt, so beside Fedora's files they would add cargo2rpm's
+-- Provides and Requires to the packages buildsys writes out in full. rpmfc
+-- reads %__NAME_path when it runs, after the spec is parsed, and an empty
+-- one matches no file (rpm 4.19.1.1 build/rpmfc.c: rpmfcAttrMacroV, regMatch).
+-- buildsys's own vendor generator steps aside where Fedora's is installed
+-- (buildsys_vendor.attr), so it is switched on here for these specs.
+M.FOREIGN_GENERATORS = { "__cargo_path", "__cargo_vendor_path" }
+
+function M.own_generators()
+  for _, path in ipairs(M.FOREIGN_GENERATORS) do
+    rpm.define(path .. " %{nil}")
+  end
+  rpm.define("__buildsys_vendor_path %{__buildsys_vendor_files}")
+end
+
 -- Entry point for the %buildsystem_cargo_* macros (inside rpm only).
 -- conf runs first (rpm expands conf's macro before the others), so its
 -- options are kept in a macro for the sections after it.
 function M.section(section, args)
+  M.own_generators()
   local words = joined(M.written_once()[section], args)
   local own = M.parse(section, words)
   local conf
@@ -460,6 +481,7 @@ end
 -- RPM 4.16 has no arg table for Lua macros: read %* (getopt has taken the
 -- "--" off).
 function M.compat(args)
+  M.own_generators()
   -- called as %{?cargo_compat} (no arguments), rpm leaves %* unexpanded
   local star = rpm.expand("%*")
   local opts = M.compat_options(args or M.words(star ~= "%*" and star or ""), M.written_once())
@@ -475,7 +497,7 @@ function M.compat(args)
         .. "are expanded from it when the spec is parsed, so this parse has none of them and %build fails; "
         .. "put the crate into SOURCES (spectool -g -R SPEC)\n")
     elseif static and not opts.conf.vendor then
-      local words = { "sections", "--digest", "--archive", archive, "--registry", rpm.expand("%{cargo_registry}"),
+      local words = { "sections", "--digest", "--archive", archive, "--registry", rpm.expand("%{__buildsys_registry}"),
                       "--name", rpm.expand("%{name}"), "--crate", rpm.expand("%{crate}") }
       M.parse_time_words(M.effective(opts.conf, opts.build), words)
       -- the spec's patches, in the order %autosetup applies them: a

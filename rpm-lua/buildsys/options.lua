@@ -1,6 +1,6 @@
 -- Every BuildOption of BuildSystem: cargo, declared once, as data.
 -- buildsys/cargo.lua parses BuildOption lines and writes the sections'
--- %cargo_* calls from these tables alone; tests/test_option_table.py
+-- build steps' calls (%__buildsys_*) from these tables alone; tests/test_option_table.py
 -- checks them against the macros' getopt strings (macros.d/), buildsys's
 -- argparse and docs/buildoptions.md. Adding an option: a row in OPTIONS
 -- (and in FIELDS if it sets something new), the macro flag and the code
@@ -11,10 +11,10 @@ local T = {}
 -- The sections RPM generates for BuildSystem: cargo, in build order.
 T.SECTIONS = { "conf", "generate_buildrequires", "build", "install", "check" }
 
--- The %cargo_* macros whose flags select features (-a, -n, -f).
+-- The build steps whose flags select features (-a, -n, -f).
 local SELECTING = {
-  "cargo_generate_buildrequires", "cargo_build", "cargo_test", "cargo_install",
-  "cargo_license", "cargo_license_summary", "cargo_vendor_manifest", "cargo_specparts", "cargo_sections_check",
+  "__buildsys_generate_buildrequires", "__buildsys_build", "__buildsys_test", "__buildsys_install",
+  "__buildsys_license", "__buildsys_license_summary", "__buildsys_vendor_manifest", "__buildsys_specparts", "__buildsys_sections_check",
 }
 
 local function on(macros, flag)
@@ -36,14 +36,15 @@ local function named(name, field)
   return field
 end
 
--- What parsing sets, in the order the flags appear in a %cargo_* call.
+-- What parsing sets, in the order the flags appear in a step's call.
 --   scope: where a section's value comes from:
 --     selection: the section's own -a/-n/-f if it gives any, else conf's
 --     conf:      conf's (recorded by %cargo_prep in .buildsys/project.json)
 --     either:    set if conf or the section sets it
 --     section:   the section's own
---   macros: MACRO = the flag it becomes in that macro's call ("%s": the
---     value; a list value is joined with spaces)
+--   macros: MACRO (a private step, %__buildsys_*) = the flag it becomes in
+--     that macro's call ("%s": the value; a list value is joined with
+--     spaces)
 --   unset: MACRO = the flag that macro gets when the field is not set
 --   cli: ACTION = the buildsys option the macros pass that flag on as
 --   parse_time: the option of `buildsys sections` (%cargo_compat, RPM 4.16),
@@ -53,26 +54,26 @@ end
 --     twice, keeps only the last)
 T.FIELDS = {
   { name = "vendor", scope = "conf",
-    macros = { cargo_prep = "-v %{SOURCE%s}", cargo_generate_buildrequires = "-V", cargo_install = "-V" },
+    macros = { __buildsys_prep = "-v %{SOURCE%s}", __buildsys_generate_buildrequires = "-V", __buildsys_install = "-V" },
     cli = { prepare = "--vendor", buildrequires = "--vendored" } },
   { name = "workspace", scope = "conf",
-    macros = { cargo_prep = "-w", cargo_generate_buildrequires = "-w", cargo_build = "-w", cargo_test = "-w" },
+    macros = { __buildsys_prep = "-w", __buildsys_generate_buildrequires = "-w", __buildsys_build = "-w", __buildsys_test = "-w" },
     cli = { prepare = "--workspace", buildrequires = "--workspace" }, parse_time = "--workspace" },
   named("all", selecting("-a")),
   named("no_default", selecting("-n")),
   named("features", selecting("-f %s")),
-  { name = "no_check", scope = "either", unset = { cargo_generate_buildrequires = "-t" },
+  { name = "no_check", scope = "either", unset = { __buildsys_generate_buildrequires = "-t" },
     cli = { buildrequires = "-t" } },
-  { name = "harness", scope = "section", list = true, macros = { cargo_test = "-- -- %s" } },
+  { name = "harness", scope = "section", list = true, macros = { __buildsys_test = "-- -- %s" } },
   -- the packager's fixes (docs/buildoptions.md#the-packagers-fixes)
-  { name = "requires", scope = "conf", list = true, join = ",", macros = { cargo_prep = "-r %s" },
+  { name = "requires", scope = "conf", list = true, join = ",", macros = { __buildsys_prep = "-r %s" },
     cli = { prepare = "--requires" }, parse_time = "--requires" },
-  { name = "feature_requires", scope = "conf", list = true, join = ",", macros = { cargo_prep = "-R %s" },
+  { name = "feature_requires", scope = "conf", list = true, join = ",", macros = { __buildsys_prep = "-R %s" },
     cli = { prepare = "--feature-requires" }, parse_time = "--feature-requires" },
   { name = "buildrequires", scope = "conf", list = true, join = ",",
-    macros = { cargo_prep = "-b %s", cargo_generate_buildrequires = "-b %s" },
+    macros = { __buildsys_prep = "-b %s", __buildsys_generate_buildrequires = "-b %s" },
     cli = { prepare = "--buildrequires", buildrequires = "--also" } },
-  { name = "hidden", scope = "conf", list = true, join = ",", macros = { cargo_prep = "-H %s" },
+  { name = "hidden", scope = "conf", list = true, join = ",", macros = { __buildsys_prep = "-H %s" },
     cli = { prepare = "--hide-feature" }, parse_time = "--hide-feature" },
 }
 
