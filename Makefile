@@ -14,7 +14,7 @@ RPMCONFIGDIR ?= $(PREFIX)/lib/rpm
 TARGET_PYTHON ?= /usr/bin/python3
 PYDIR = $(DATADIR)/buildsys
 
-.PHONY: demo check bench host-packages install rpm srpm build
+.PHONY: demo check bench farm host-packages install rpm srpm build
 
 # buildsys's own RPMs (buildsys, buildsys-srpm-macros) and SRPM, from the
 # work tree, built with RPM 4.20.1 in the project's root, into dist/.
@@ -60,3 +60,12 @@ install:
 	printf '%s\n' '#!$(TARGET_PYTHON) -s' 'import sys' 'sys.path.insert(0, "$(PYDIR)")' \
 		'from buildsys.cli import main' 'sys.exit(main())' > $(DESTDIR)$(BINDIR)/buildsys
 	chmod 755 $(DESTDIR)$(BINDIR)/buildsys
+
+# `make farm [ROOTS="hexyl libz-sys"]`: build the roots' whole crate closure
+# from an empty repository as koji does (benchmarks/farm.py, docs/farm.md),
+# as root; a benchmark, never part of check. The report goes to
+# docs/farm.md and $(FARM_JSON).
+ROOTS ?= hexyl libz-sys
+FARM_JSON ?= farm-report.json
+farm: $(VENV)/.installed
+	$(VENV)/bin/python -m benchmarks.farm --roots "$(ROOTS)" --record --json "$(FARM_JSON)"

@@ -671,6 +671,31 @@ class _Words:  # an argparse.Namespace in all but its import
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        return _main(argv)
+    finally:
+        if os.environ.get("BUILDSYS_TIMES"):
+            _record_time(os.environ["BUILDSYS_TIMES"], argv)
+
+
+def _record_time(where: str, argv: Optional[Sequence[str]]) -> None:
+    """A build farm's account of what buildsys cost (BUILDSYS_TIMES=FILE):
+    one line per call, the action and the CPU seconds of this process and
+    the commands it ran (cargo tree), interpreter start included."""
+    import resource
+
+    words = sys.argv[1:] if argv is None else list(argv)
+    action = next((w for w in words if not w.startswith("-") and w in ACTIONS), "?")
+    cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for f in ("ru_utime", "ru_stime"))
+    try:
+        with open(where, "a", encoding="utf-8") as out:
+            out.write(f"{action} {cpu:.3f}\n")
+    except OSError:
+        pass  # an account, never a reason to fail the build
+
+
+def _main(argv: Optional[Sequence[str]]) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
     if len(words) == 4 and words[0] == "generate" and not any(w.startswith("-") for w in words):
         # rpmbuild's generator, hundreds of calls a build: three positional

@@ -238,8 +238,10 @@ def native_library_lines(project: Project) -> List[str]:
             continue
         why = "; ".join(([f'links = "{escape(m.links)}"'] if m.links else [])
                         + ([f"build-dependencies {', '.join(finders)}"] if finders else []))
+        # no macro in these comments: rpm expands macros in comment lines
+        # too, and a %global there would set cargo_options for real
         lines += [f"# FIXME: {m.name} links a C library ({why}): name its development package, for example",
-                  "# %global cargo_options --requires pkgconfig(NAME) --buildrequires pkgconfig(NAME)",
+                  "# with cargo_options: --requires pkgconfig(NAME) --buildrequires pkgconfig(NAME)",
                   "# (NAME: the library's pkg-config module; docs/buildoptions.md, the packager's fixes)"]
     return lines
 

@@ -209,9 +209,10 @@ def reproducible_tar(dest: Path, members: Iterable[Member], keep_exec: bool = Fa
 
 def crate_archive(srcdir: Path, dest_dir: Path, name: str, version: str, skip: Sequence[str] = ("target",)) -> Path:
     """A .crate (tar.gz with NAME-VERSION/ on top) of a directory, the same
-    bytes every run. Paths with a component in ``skip`` are left out."""
+    bytes every run. Paths whose top-level name is in ``skip`` are left out
+    (only there: cc's sources have a src/target/ of their own)."""
     paths = sorted(p for p in srcdir.rglob("*")
-                   if (p.is_symlink() or p.is_file()) and not set(skip) & set(p.relative_to(srcdir).parts))
+                   if (p.is_symlink() or p.is_file()) and p.relative_to(srcdir).parts[0] not in skip)
     members = [(f"{name}-{version}/{p.relative_to(srcdir)}", p) for p in paths]
     return reproducible_tar(dest_dir / f"{name}-{version}.crate", members)
 

@@ -142,6 +142,14 @@ BUILT = (
         links={"shadow": "/etc/shadow", "up": "../../../..", "inside": "src/lib.rs"},
         shown=("💥", "‮RTL‬", "ｐａｃｋａｇｅ %ｆｉｌｅｓ", LONG_WORD, "%(touch " + CANARY + "-many)"),
     ),
+    # A crate's own #![deny(...)] must not fail a distribution's build when
+    # a newer rustc warns about more (zerocopy 0.7.34 under rustc 1.85, in
+    # make farm): the build caps lints at warnings, as Fedora's flags do.
+    Hostile(
+        "strict-lints",
+        "Denies every warning of its own code",
+        files={b"src/lib.rs": b"#![deny(warnings)]\npub fn answer() -> u32 {\n    let unused = 1;\n    42\n}\n"},
+    ),
 )
 
 SERDE = '\n[dependencies]\nserde = { version = "1", optional = true }\n'
