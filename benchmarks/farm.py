@@ -238,7 +238,7 @@ class Farm:
         bridges = [self.repo_root.path("/root/rpmbuild/RPMS/noarch/debian-bridge-1-1.noarch.rpm"),
                    self.repo_root.path("/root/out/debian-tools-bridge/noarch/debian-tools-bridge-1-1.noarch.rpm")]
         libraries = [self._c_library(lib) for lib in C_LIBRARIES]
-        for rpm_file in bridges + libraries + [self.self_rpms.main, self.self_rpms.srpm_macros, self._glibc()]:
+        for rpm_file in bridges + libraries + [self.self_rpms.main, self.self_rpms.srpm_macros, self._base()]:
             shutil.copy2(rpm_file, repo / rpm_file.name)
         self.repo_root.run(f"createrepo_c --quiet {REPO_DIR}")
         self.template = BuildRoot(SUITE, self.workdir / "template", extra=FARM_DEBS, install=False, crates=False)
@@ -263,11 +263,11 @@ class Farm:
         r.run(f"rpmbuild -bb --quiet --define '_rpmdir /root/out/{lib.rpm}' /root/specs/{lib.rpm}.spec")
         return next(r.path(f"/root/out/{lib.rpm}").rglob(f"{lib.rpm}-*.rpm"))
 
-    def _glibc(self) -> Path:
-        """The C runtime as the distribution's base has it, for what rpm's
-        ELF dependency generator makes binaries require: the provides rpm's
-        own elfdeps computes for the root's real libc, libm, ld.so and
-        libgcc_s, and rtld(GNU_HASH), which glibc's spec provides by hand."""
+    def _base(self) -> Path:
+        """The distribution's base, for what rpm's generators make packages
+        require: the provides rpm's own elfdeps computes for the root's real
+        libc, libm, ld.so and libgcc_s, rtld(GNU_HASH), which glibc's spec
+        provides by hand, and /bin/sh and /usr/bin/pkg-config."""
         r = self.repo_root
         paths = []
         for soname in ("libc.so.6", "libm.so.6", "ld-linux-x86-64.so.2", "libgcc_s.so.1"):
@@ -275,9 +275,12 @@ class Farm:
             if found:
                 paths.append(found.group(1))
         provides = r.run("printf '%s\\n' " + " ".join(paths) + " | /usr/lib/rpm/elfdeps --provides").stdout.split("\n")
-        provides = sorted({p.strip() for p in provides if p.strip()} | {"rtld(GNU_HASH)"})
-        return r.provides_package("glibc-standin", "the C runtime of the build roots", provides,
-                                  "Provides what the roots' libc, libm, ld.so and libgcc_s provide.")
+        # and the commands packages' scripts and pkg-config files ask for by
+        # path (bash's and pkgconf's in Fedora), where the root has them
+        paths = [p for p in ("/bin/sh", "/usr/bin/pkg-config") if r.run(f"test -x {p}", check=False).returncode == 0]
+        provides = sorted({p.strip() for p in provides if p.strip()} | {"rtld(GNU_HASH)"} | set(paths))
+        return r.provides_package("base-standin", "the C runtime and shell of the build roots", provides,
+                                  "Provides what the roots' libc, libm, ld.so, libgcc_s, sh and pkg-config provide.")
 
     def _sync(self, root) -> None:
         """The repository as it is now, into a root (hard links: the files
