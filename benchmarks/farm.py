@@ -76,13 +76,16 @@ C_LIBRARIES: Tuple[CLibrary, ...] = (
     CLibrary("fontconfig-devel", "libfontconfig-dev", ("fontconfig",)),
     CLibrary("libssh2-devel", "libssh2-1-dev", ("libssh2",)),
     CLibrary("libnghttp2-devel", "libnghttp2-dev", ("libnghttp2",)),
+    # libclang for clang-sys (bindgen): no pkg-config module; its -dev
+    # package is the one with the files (libclang-dev only depends on it)
+    CLibrary("clang-devel", "libclang-19-dev", ()),
 )
 
 # What the farm's roots have besides rpmroot's BASE (and no Debian crates):
 # dnf and createrepo_c as mock has them, repoclosure, pkg-config, and the C
 # libraries' development files (Debian's; the repository's packages of
 # them, above, tell the rpmdb).
-FARM_DEBS = ("dnf", "createrepo-c", "dnf-plugins-core", "pkgconf") + tuple(c.deb for c in C_LIBRARIES)
+TOOL_DEBS = ("dnf", "createrepo-c", "dnf-plugins-core", "pkgconf")
 
 
 def _links(module: str) -> Fix:
@@ -107,6 +110,8 @@ FIXES: Dict[str, Fix] = {
     "yeslogic-fontconfig-sys": _links("fontconfig"),
     "libssh2-sys": _links("libssh2"),
     "libnghttp2-sys": _links("libnghttp2"),
+    "clang-sys": Fix(("--requires", "clang-devel", "--buildrequires", "clang-devel"),
+                     "loads libclang, which has no pkg-config module: Fedora's package is clang-devel"),
     "tiny-keccak": Fix(("-a",), "its build script stops unless a hash function is chosen, and "
                        "no feature is on by default"),
 }
@@ -138,7 +143,8 @@ CLASSES: Tuple[Tuple[str, str], ...] = (
                       r"|No match for argument: rust >=|nothing provides rust >="),
     ("needs-fix", r"pkg-config.*(not found|exited with status)|Could not run `.*pkg-config|"
                   r"unable to find library|cannot find -l|fatal error: [^ ]+\.h: No such file"
-                  r"|No match for argument: pkgconfig\("),
+                  r"|No match for argument: pkgconfig\(|couldn't find any valid shared libraries"
+                  r"|failed to run custom build command for `\S+-sys v"),
 )
 
 
@@ -205,7 +211,9 @@ def spec_text(crate: CrateVersion, name: str, check: bool, fix: Optional[Fix]) -
 
 class Farm:
     def __init__(self, cl: Closure, workdir: Path, jobs: int, fixes: Mapping[str, Fix],
-                 progress=print) -> None:
+                 progress=print, libraries: Sequence[CLibrary] = C_LIBRARIES) -> None:
+        """``libraries``: the C libraries the roots and the repository have
+        (the small farm of the tests needs zlib only)."""
         from repo_helpers import DNF
 
         self.closure = cl
@@ -220,6 +228,8 @@ class Farm:
         self.progress = progress
         self.started = time.monotonic()
         self.running: Dict[str, float] = {}
+        self.libraries = tuple(libraries)
+        self.debs = TOOL_DEBS + tuple(lib.deb for lib in self.libraries)
 
     # -- the base set and the repository --------------------------------
 
@@ -230,18 +240,18 @@ class Farm:
         from repo_helpers import build_self, install_tools_bridge
         from rpmroot import BuildRoot
 
-        self.repo_root = BuildRoot(SUITE, self.workdir / "repo", extra=FARM_DEBS, install=False, crates=False)
+        self.repo_root = BuildRoot(SUITE, self.workdir / "repo", extra=self.debs, install=False, crates=False)
         install_tools_bridge(self.repo_root)
         self.self_rpms = build_self(self.repo_root)
         repo = self.repo_root.path(REPO_DIR)
         repo.mkdir(parents=True)
         bridges = [self.repo_root.path("/root/rpmbuild/RPMS/noarch/debian-bridge-1-1.noarch.rpm"),
                    self.repo_root.path("/root/out/debian-tools-bridge/noarch/debian-tools-bridge-1-1.noarch.rpm")]
-        libraries = [self._c_library(lib) for lib in C_LIBRARIES]
+        libraries = [self._c_library(lib) for lib in self.libraries]
         for rpm_file in bridges + libraries + [self.self_rpms.main, self.self_rpms.srpm_macros, self._base()]:
             shutil.copy2(rpm_file, repo / rpm_file.name)
         self.repo_root.run(f"createrepo_c --quiet {REPO_DIR}")
-        self.template = BuildRoot(SUITE, self.workdir / "template", extra=FARM_DEBS, install=False, crates=False)
+        self.template = BuildRoot(SUITE, self.workdir / "template", extra=self.debs, install=False, crates=False)
         install_tools_bridge(self.template)
         self._sync(self.template)
         self.template.run(self.flavour.cmd("/", {"farm": REPO_DIR}, "install", "buildsys-srpm-macros"))
@@ -251,7 +261,9 @@ class Farm:
         its files as dpkg lists them, symlinks kept."""
         r = self.repo_root
         listed = r.run(f"dpkg -L {lib.deb} | while read -r f; do [ -d \"$f\" ] && [ ! -L \"$f\" ] || echo \"$f\"; done")
-        files = [f for f in listed.stdout.split("\n") if f and not f.startswith("/usr/share/doc")]
+        # static archives left out: the package stands for the files the
+        # root has (Debian's), and libclang's alone are hundreds of MB
+        files = [f for f in listed.stdout.split("\n") if f and not f.startswith("/usr/share/doc") and not f.endswith(".a")]
         provides = [f"pkgconfig({m}) = {r.run(f'pkg-config --modversion {m}').stdout.strip()}" for m in lib.modules]
         spec = "\n".join([
             f"Name: {lib.rpm}", "Version: 1", "Release: 1", f"Summary: {lib.deb} as {lib.rpm}",
@@ -317,7 +329,7 @@ class Farm:
             out.fix = next((ln for ln in spec.splitlines() if ln.startswith("%global cargo_options") and fix), "")
             (self.workdir / "specs").mkdir(exist_ok=True)
             (self.workdir / "specs" / f"{out.spec}.spec").write_text(spec)
-            srpm_root = BuildRoot(SUITE, where / "srpm", extra=FARM_DEBS, install=False, crates=False,
+            srpm_root = BuildRoot(SUITE, where / "srpm", extra=self.debs, install=False, crates=False,
                                   template=self.template.upper)
             crate_archive(crate.path, srpm_root.path(SOURCES), crate.name, crate.version,
                           skip=(".cargo-checksum.json", "debian", "target"))
@@ -331,7 +343,7 @@ class Farm:
             shutil.copy2(srpm, self.workdir / "srpms" / srpm.name)
             srpm_root.remove()
 
-            root = BuildRoot(SUITE, where / "build", extra=FARM_DEBS, install=False, crates=False,
+            root = BuildRoot(SUITE, where / "build", extra=self.debs, install=False, crates=False,
                              template=self.template.upper)
             root.write(f"/root/{srpm.name}", (self.workdir / "srpms" / srpm.name).read_bytes())
             root.run(f"rpm -i /root/{srpm.name}")

@@ -185,3 +185,25 @@ def test_the_hexdump_reader_gives_back_the_bytes_of_a_well_formed_dump(data):
     if data:
         broken = "\n".join(lines).replace(f"{0:08x}", f"{1:08x}", 1)
         assert farm.dumped_bytes(broken) != data
+
+
+# Lines from real farm logs (clang-sys 1.8.1 without libclang, libz-sys 1.1.20
+# without its fix, zerocopy 0.7.34 before the build capped lints); the
+# rustc one is how rpmbuild -br says a crate's rust-version is too new.
+@pytest.mark.parametrize("log, cls", [
+    ("error: failed to run custom build command for `clang-sys v1.8.1 (/root/rpmbuild/BUILD/x)`", "needs-fix"),
+    ("No match for argument: pkgconfig(NAME)\nError: Unable to find a match", "needs-fix"),
+    ("error: Failed build dependencies:\n\trust >= 1.90 is needed by rust-foo-1.0.0-1.noarch", "machine-limit"),
+    ("error: unnecessary qualification\nerror: could not compile `zerocopy`", "buildsys-bug"),
+    ("", "buildsys-bug"),
+])
+def test_a_failed_step_is_classed_by_its_own_log_line(log, cls):
+    found, evidence = farm.classify(log)
+    assert found == cls
+    assert not log or evidence in log
+
+
+def test_a_requirement_the_registry_cannot_satisfy_is_the_machines_limit_not_a_bug():
+    req = "(crate(nope/default) >= 1.0.0 with crate(nope/default) < 2.0.0~)"
+    assert farm.classify(f"No match for argument: {req}") == ("buildsys-bug", f"No match for argument: {req}")
+    assert farm.classify(f"No match for argument: {req}", [req])[0] == "machine-limit"
