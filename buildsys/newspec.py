@@ -92,9 +92,15 @@ def _crate_source(m: Manifest, vendored: bool) -> Source:
     source package (its binaries go to the NAME package that buildsys
     generates); a vendored application is NAME itself."""
     where = f" (see {one_line(m.license_file)})" if m.license_file else ""
-    return Source(m.name if vendored else f"rust-{m.name}", "%{crates_source}", f"https://crates.io/crates/{m.name}",
-                  spdx(m.license) if m.license else None, f"Cargo.toml has no SPDX license expression{where}", None,
-                  ("--vendor", "1") if vendored else ())
+    # a version with build metadata (libgit2-sys 0.18.1+1.9.0) is the
+    # archive's and its directory's, never the RPM Version's: rust2rpm's
+    # crate_version global, named in Source and in the directory %prep enters
+    build = bool(m.version.build) and not vendored
+    return Source(m.name if vendored else f"rust-{m.name}",
+                  "%{crates_source %{crate} %{crate_version}}" if build else "%{crates_source}",
+                  f"https://crates.io/crates/{m.name}",
+                  spdx(m.license) if m.license else None, f"Cargo.toml has no SPDX license expression{where}",
+                  f"{m.name}-{m.version}" if build else None, ("--vendor", "1") if vendored else ())
 
 
 def _tarball_source(project: Project, primary: Member, source: str, has_bins: bool) -> Source:
@@ -166,6 +172,7 @@ def render(project: Project, files: List[str], source: str, vendored: bool = Fal
     kept = dict(carried.tags) if carried else {}
     conf = list(src.conf) + (list(carried.conf_options) if carried else [])
     lines = _crate_global(name, m.name)
+    lines += [f"%global crate_version {m.version}"] if m.version.build and not vendored and not project.is_workspace else []
     lines += [f"%global cargo_source_dir {src.source_dir}"] if src.source_dir else []
     lines += options(conf, list(carried.check_options) if carried else [])
     lines += [

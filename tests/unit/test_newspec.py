@@ -220,3 +220,14 @@ def test_a_compat_spec_is_for_a_crate_not_a_vendored_application(tmp_path):
     path = crate(tmp_path, '[package]\nname = "foo"\nversion = "1.0.0"\n', ("src/main.rs",))
     with pytest.raises(BuildsysError, match="compat"):
         newspec.spec_for(path, vendored=True, compat=True)
+
+
+def test_a_version_with_build_metadata_names_the_archive_and_its_directory_not_the_rpm_version(tmp_path):
+    """libgit2-sys 0.18.1+1.9.0: crates.io's archive and its top directory
+    carry the whole version; RPM's Version cannot hold '+'."""
+    path = crate(tmp_path, '[package]\nname = "foo-sys"\nversion = "0.18.1+1.9.0"\nlicense = "MIT"\n', ("src/lib.rs",))
+    lines = newspec.spec_for(path).splitlines()
+    assert lines[:3] == ["%global crate_version 0.18.1+1.9.0", "%global cargo_source_dir foo-sys-0.18.1+1.9.0",
+                         "Name:           rust-foo-sys"]
+    assert "Version:        0.18.1" in lines
+    assert "Source:         %{crates_source %{crate} %{crate_version}}" in lines
