@@ -20,6 +20,11 @@ SLOW_SECONDS = 20.0
 _UNMARKED_SLOW: List[str] = []
 
 
+def pytest_addoption(parser):
+    parser.addoption("--fedora-specs", action="append", default=[], metavar="DIR", dest="fedora_specs",
+                     help="more spec files for tests/test_fedora_specs.py, read as ../shared/fedora-specs is")
+
+
 @pytest.fixture(scope="session")
 def figures():
     return FIGURES
