@@ -62,9 +62,7 @@ def devel_part(plan: Plan, sub: Subpackage, registry: str, files: Sequence[str],
     described = description_lines(plan.manifest)
     if described:
         lines += described + [""]
-    lines += [
-        "This package contains library source intended for building other",
-        f'packages which use the "{crate}" crate.',
+    lines += _intended_for(f'the "{crate}" crate') + [
         "",
         f"%files -n {sub.name}",
     ]
@@ -72,6 +70,15 @@ def devel_part(plan: Plan, sub: Subpackage, registry: str, files: Sequence[str],
     lines += [f"%doc {where}/{f}" for f in docs]
     lines += [f"{where}/", ""]
     return "\n".join(lines)
+
+
+def _intended_for(what: str) -> List[str]:
+    """rust2rpm's sentence, wrapped at 79 columns as rpmlint wants
+    (description-line-too-long: a feature's name can be long)."""
+    import textwrap
+
+    return ["This package contains library source intended for building other"] + textwrap.wrap(
+        f"packages which use {what}.", width=79, break_long_words=False, break_on_hyphens=False)
 
 
 def description_lines(m: Manifest) -> List[str]:
@@ -90,8 +97,7 @@ def feature_part(plan: Plan, sub: Subpackage, registry: str, heading: Heading = 
     lines += [
         "",
         f"%description -n {sub.name}",
-        "This package contains library source intended for building other",
-        f'packages which use the "{sub.feature}" feature of the "{crate}" crate.',
+        *_intended_for(f'the "{sub.feature}" feature of the "{crate}" crate'),
         "",
         f"%files -n {sub.name}",
         f"%ghost {crate_dir(registry, plan.manifest)}/Cargo.toml",

@@ -106,3 +106,23 @@ def test_progress_and_report_lines_are_the_issues_form(farm):
     total = len(farm.closure.crates)
     line = farm_mod.report_line(farm.outcomes, farm.unresolved)
     assert line == f"farm: {total - 1} of {total} built unattended, 1 with packager fixes, 0 failed; repoclosure: clean"
+
+
+@pytest.mark.skipif(shutil.which("rpmlint") is None, reason="rpmlint is installed by make check (host packages)")
+def test_rpmlint_finds_no_errors_in_what_the_farm_built(farm):
+    """Every package and SRPM the farm built (not its stand-ins for the
+    distribution's base), with the tests' narrow filters."""
+    import subprocess
+
+    from helpers import FIXTURES
+
+    built = [farm.repo_root.path(f"{farm_mod.REPO_DIR}/{p}") for o in farm.outcomes.values() for p in o.packages]
+    srpms = sorted((farm.workdir / "srpms").glob("*.src.rpm"))
+    assert len(built) >= 8 and len(srpms) == len(farm.outcomes)
+    # one source package a call: rpmlint 2.4 takes the SRPMs of one call
+    # for one package with several specs (multiple-specfiles)
+    for group in [built] + [[s] for s in srpms]:
+        proc = subprocess.run(["rpmlint", "-c", str(FIXTURES / "rpmlint.toml"), *map(str, group)],
+                              capture_output=True, text=True)
+        assert [line for line in proc.stdout.splitlines() if ": E: " in line] == [], proc.stdout[-3000:]
+        assert f" {len(group)} packages and 0 specfiles checked" in proc.stdout, proc.stdout[-500:]
