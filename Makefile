@@ -57,6 +57,9 @@ install:
 	install -m 644 macros.d/macros.buildsys macros.d/macros.buildsys-srpm compat/epel9/macros.buildsys-compat $(DESTDIR)$(RPMCONFIGDIR)/macros.d/
 	install -m 644 rpm-lua/buildsys/*.lua $(DESTDIR)$(RPMCONFIGDIR)/lua/buildsys/
 	install -m 644 macros.d/buildsys_vendor.attr $(DESTDIR)$(RPMCONFIGDIR)/fileattrs/
+	# Fedora's macro API under Fedora's file names (the buildsys-cargo-rpm-macros package)
+	install -m 644 macros.d/macros.cargo macros.d/macros.rust $(DESTDIR)$(RPMCONFIGDIR)/macros.d/
+	install -m 644 macros.d/cargo.attr macros.d/cargo_vendor.attr $(DESTDIR)$(RPMCONFIGDIR)/fileattrs/
 	printf '%s\n' '#!$(TARGET_PYTHON) -s' 'import sys' 'sys.path.insert(0, "$(PYDIR)")' \
 		'from buildsys.cli import main' 'sys.exit(main())' > $(DESTDIR)$(BINDIR)/buildsys
 	chmod 755 $(DESTDIR)$(BINDIR)/buildsys

@@ -76,6 +76,17 @@ def _prepare(p: argparse.ArgumentParser) -> None:
     _fixes(p)
 
 
+def _fedora_prep(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--registry", required=True, help="the directory registry (%%{cargo_registry})")
+    for name in ("rustc", "rustdoc", "cflags", "cxxflags", "ldflags", "install-root", "opt-level", "debuginfo",
+                 "codegen-units"):
+        p.add_argument(f"--{name}", required=True)
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--vendor-dir", metavar="DIR", help="-v: an unpacked vendor directory replaces crates.io")
+    source.add_argument("--vendor-tarball", metavar="TARBALL", help="-V N: SourceN, a vendor tarball, unpacked here")
+    source.add_argument("--no-source", action="store_true", help="-N: crates.io is not replaced")
+
+
 def _fixes(p: argparse.ArgumentParser) -> None:
     """The packager's fixes that change the packages (buildsys.fixes)."""
     p.add_argument("--requires", default="", help="extra Requires of -devel, comma-separated (NAME or NAME>=VERSION)")
@@ -172,6 +183,8 @@ SUBPARSERS: Dict[str, Tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "packages": ("every subpackage with its Provides and Requires, for people", _nothing),
     "prepare": ("%%cargo_prep: offline cargo setup of an unpacked crate (PATH: its directory)", _prepare),
     "install": ("%%cargo_install: the library's sources into DESTDIR/REGISTRY", _install),
+    "fedora-prep": ("Fedora's %%cargo_prep (cargo-rpm-macros): its .cargo/config.toml, run in the crate's directory",
+                    _fedora_prep),
     "specparts": ("write the -devel and feature subpackages as specparts", _specparts),
     "sections": ("the subpackages as static spec sections (compat mode for RPM 4.16)", _sections),
     "new": ("the single spec for Fedora and EPEL, from a .crate or an unpacked crate", _new),
@@ -452,6 +465,19 @@ def act_prepare(args: argparse.Namespace) -> None:
         print(f"buildsys: {notice}")
 
 
+def act_fedora_prep(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from buildsys import fedoraprep
+
+    tools = fedoraprep.Toolchain(args.rustc, args.rustdoc, args.cflags, args.cxxflags, args.ldflags, args.install_root,
+                                 args.opt_level, args.debuginfo, args.codegen_units)
+    tarball = Path(args.vendor_tarball) if args.vendor_tarball else None
+    for notice in fedoraprep.prep(Path(args.path or "."), args.registry, tools, args.vendor_dir, tarball,
+                                  args.no_source):
+        print(f"buildsys: {notice}")
+
+
 def act_install(args: argparse.Namespace) -> None:
     from pathlib import Path
 
@@ -631,6 +657,7 @@ ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "packages": act_packages,
     "prepare": act_prepare,
     "install": act_install,
+    "fedora-prep": act_fedora_prep,
     "specparts": act_specparts,
     "sections": act_sections,
     "mode": act_mode,
@@ -646,7 +673,7 @@ ACTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
 
 
 # What works on a prepared tree, which an archive unpacked for one call is not.
-_TREE_ACTIONS = ("prepare", "install", "specparts", "sections")
+_TREE_ACTIONS = ("prepare", "fedora-prep", "install", "specparts", "sections")
 
 
 def _on_archive(args: argparse.Namespace) -> None:

@@ -148,6 +148,7 @@ class SelfRpms:
     main: Path  # buildsys
     srpm_macros: Path  # buildsys-srpm-macros
     log: str
+    cargo_rpm_macros: Path = Path()  # buildsys-cargo-rpm-macros (Fedora's API)
 
 
 def build_self(root: BuildRoot) -> SelfRpms:
@@ -160,7 +161,8 @@ def build_self(root: BuildRoot) -> SelfRpms:
     out = root.path("/root/out/buildsys/noarch")
     release = spec_tag("Release").replace("%{?dist}", "")
     return SelfRpms(out / f"buildsys-{version}-{release}.noarch.rpm",
-                    out / f"buildsys-srpm-macros-{version}-{release}.noarch.rpm", proc.stdout + proc.stderr)
+                    out / f"buildsys-srpm-macros-{version}-{release}.noarch.rpm", proc.stdout + proc.stderr,
+                    out / f"buildsys-cargo-rpm-macros-{version}-{release}.noarch.rpm")
 
 
 @dataclass(frozen=True)

@@ -88,8 +88,16 @@ def test_spec_builds_a_noarch_main_package_and_an_srpm_macros_subpackage(self_bu
     assert f"buildsys-srpm-macros = {VERSION}-1" in main.requires
 
 
+# Fedora's file names, in the package that replaces cargo-rpm-macros
+FEDORA_API = {"/usr/lib/rpm/macros.d/macros.cargo", "/usr/lib/rpm/macros.d/macros.rust",
+              "/usr/lib/rpm/fileattrs/cargo.attr", "/usr/lib/rpm/fileattrs/cargo_vendor.attr"}
+
+
 def test_packages_hold_exactly_what_make_install_installs(self_build, make_install):
     main, macros = Header(self_build.rpms.main), Header(self_build.rpms.srpm_macros)
+    fedora = Header(self_build.rpms.cargo_rpm_macros)
+    assert {f for f in fedora.files if f.startswith("/usr/lib/rpm/")} == FEDORA_API
+    assert not FEDORA_API & (set(main.files) | set(macros.files))
     made = tree(make_install)
     files = {path for path, p in made.items() if not p.is_dir()}
     lua = {f"/usr/lib/rpm/lua/buildsys/{p.name}" for p in (REPO / "rpm-lua" / "buildsys").glob("*.lua")}
@@ -99,7 +107,9 @@ def test_packages_hold_exactly_what_make_install_installs(self_build, make_insta
                 if f.startswith("/usr/share/licenses/") or (f.startswith("/usr/share/doc/") and f.endswith("/LICENSE"))}
     assert [f for f in licenses if f.endswith("/LICENSE")]
     assert set(macros.files) - licenses == set(PARSE_TIME) | lua | {"/usr/lib/rpm/lua/buildsys"}
-    owned = (set(main.files) | set(macros.files)) - licenses
+    owned = (set(main.files) | set(macros.files) | set(fedora.files)) - licenses
+    owned = {f for f in owned if not f.startswith("/usr/share/licenses/buildsys-cargo-rpm-macros")
+             and not f.startswith("/usr/share/doc/buildsys-cargo-rpm-macros")}
     assert files <= owned, sorted(files - owned)
     extra = owned - set(made)
     # besides make install's files and directories (and the LICENSE): the
