@@ -45,6 +45,9 @@ CORPUS_CANDIDATES = (REPO.parent / "shared" / "fedora-specs", Path("/work/shared
 # What Fedora's rpmautospec gives every build root; defined for a build,
 # never written into a spec.
 ROOT_DEFINES: Dict[str, str] = {"autorelease(e:s:pb:n)": "1%{?dist}", "autochangelog": "%{nil}"}
+# What an EL9 root's redhat-rpm-config defines, for RPM 4.16 (bullseye,
+# the EL9 stand-in): the specs' %{?rhel} conditionals take their EL9 path.
+EL9_DEFINES: Dict[str, str] = {"rhel": "9", "el9": "1"}
 
 # BuildRequires that a buildsys root satisfies: its macro packages (as
 # buildsys.spec provides them), cargo and rust (the root's bridge), and
@@ -222,10 +225,10 @@ class Plan:
     without_check: bool
     blocker: Optional[str]  # why it cannot be built here; None: it can
 
-    @property
-    def rpmbuild_args(self) -> Tuple[str, ...]:
-        defines = tuple(f"--define '{k} {v}'" for k, v in ROOT_DEFINES.items()) if self.facts.uses_autospec else ()
-        return defines + (("--without check",) if self.without_check else ())
+    def rpmbuild_args(self, el9: bool = False) -> Tuple[str, ...]:
+        defines = dict(ROOT_DEFINES) if self.facts.uses_autospec else {}
+        defines.update(EL9_DEFINES if el9 else {})
+        return tuple(f"--define '{k} {v}'" for k, v in defines.items()) + (("--without check",) if self.without_check else ())
 
 
 def debian_dir(registry: Path, crate: str, version: str, hint: Optional[str]) -> Optional[Path]:
