@@ -32,6 +32,7 @@ use them, and records that too.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,7 +245,7 @@ def debian_dir(registry: Path, crate: str, version: str, hint: Optional[str]) ->
     if not found:
         return None
     from benchmarks.closure import vercmp
-    import functools
+
     return max(found, key=functools.cmp_to_key(lambda a, b: vercmp(a.name[len(crate) + 1:], b.name[len(crate) + 1:])))
 
 
@@ -259,7 +260,7 @@ def crate_features(crate_dir: Path) -> FrozenSet[str]:
     return frozenset(oracles.root_package(meta, crate_dir)["features"]) | {"default"}
 
 
-def _blocker(spec: CorpusSpec, facts: SpecFacts) -> Optional[str]:
+def _blocker(facts: SpecFacts) -> Optional[str]:
     """What keeps a spec from building here before any crate is looked up."""
     if facts.meson:
         return "a meson build (%meson): its upstream tarball is not in Debian's registry, and meson is not in the root"
@@ -293,15 +294,15 @@ def plan(spec: CorpusSpec, registry: Path) -> Plan:
     def blocked(why: str, found: Optional[Path] = None) -> Plan:
         return Plan(spec, facts, found, facts.version, text, tuple(changes), False, why)
 
-    why = _blocker(spec, facts)
+    why = _blocker(facts)
     if why:
         return blocked(why)
     found = debian_dir(registry, crate, facts.version, spec.debian_hint)
     if found is None:
         return blocked(f"crate {crate} is not in Debian trixie's registry")
-    version = found.name[len(crate) + 1:]
     if not found.name.startswith(crate + "-"):
         return blocked(f"SOURCES.md names {found.name} for crate {crate}", found)
+    version = found.name[len(crate) + 1:]
     ours = crate_features(found)
     if version != facts.version:
         if facts.features != ours:

@@ -33,7 +33,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -47,8 +47,8 @@ from expectations import assert_requires_agree, own_deps
 from helpers import REGISTRY, REPO, crate_archive
 from rpmroot import SOURCES, BuildRoot, Header, payload_file, registry_provides
 
-
 SUITES = {"trixie": "4.20.1", "bullseye": "4.16.1.2"}
+
 
 @dataclass(frozen=True)
 class Cause:
@@ -117,7 +117,7 @@ def open_causes(spec_id: str) -> Tuple[Cause, ...]:
 
 # --- the report -------------------------------------------------------------
 
-@dataclass
+@dataclass(frozen=True)
 class Row:
     suite: str
     spec: str
@@ -152,12 +152,13 @@ def write_report(write) -> None:
         write(f"{row.spec:32} {SUITES[row.suite]:8} {row.result:20} {counts:22} {row.detail}")
         for change in row.changes:
             write(f"{'':42}change: {change}")
-    seen = {r.spec for r in REPORT}
-    built = sum(1 for r in REPORT if r.result == "built")
-    write(f"specs: {len(seen)} collected, {built} built, "
-          f"{sum(1 for r in REPORT if r.result.startswith('FAILED'))} failed, "
-          f"{sum(1 for r in REPORT if r.result.startswith('cannot'))} cannot build here; "
-          f"packages compared {sum(r.packages for r in REPORT)}, agreeing with cargo2rpm {sum(r.agreeing for r in REPORT)}")
+    for suite, rpm_version in SUITES.items():
+        rows = [r for r in REPORT if r.suite == suite]
+        if rows:
+            write(f"RPM {rpm_version}: {len(rows)} specs collected, {sum(r.result == 'built' for r in rows)} built, "
+                  f"{sum(r.result.startswith('FAILED') for r in rows)} failed, "
+                  f"{sum(r.result.startswith('cannot') for r in rows)} cannot build here; packages compared "
+                  f"{sum(r.packages for r in rows)}, agreeing with cargo2rpm {sum(r.agreeing for r in rows)}")
 
 
 # --- parametrizing over the spec files ----------------------------------------
