@@ -50,6 +50,10 @@ FEDORA_FILES = {
     "fileattrs/cargo.attr": "/usr/lib/rpm/fileattrs/cargo.attr",
 }
 
+# What buildsys-cargo-rpm-macros installs under Fedora's file names
+BUILDSYS_FEDORA_API = ("/usr/lib/rpm/macros.d/macros.cargo", "/usr/lib/rpm/macros.d/macros.rust",
+                       "/usr/lib/rpm/fileattrs/cargo.attr", "/usr/lib/rpm/fileattrs/cargo_vendor.attr")
+
 # suite -> (its RPM, what the spec's gate picks there: %{cargo_buildsystem})
 SUITES = {
     "trixie": ("4.20.1", "1"),
@@ -76,6 +80,10 @@ def install_fedoras_files(root: BuildRoot) -> None:
     """Fedora's macro files and cargo.attr as its packages install them,
     and cargo2rpm (the command cargo.attr runs) as its console script."""
     upstream = shared_upstream() / FEDORA
+    # make install put buildsys-cargo-rpm-macros's files there too: the real
+    # package replaces that one (dnf swap, tests/test_fedora_api_swap.py)
+    for inside in BUILDSYS_FEDORA_API:
+        root.path(inside).unlink()
     for name, inside in FEDORA_FILES.items():
         root.write(inside, (upstream / name).read_bytes())
     with zipfile.ZipFile(cargo2rpm_root.wheel()) as whl:
