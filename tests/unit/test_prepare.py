@@ -74,7 +74,9 @@ def test_license_links_to_the_root_are_copied_and_the_skeleton_agrees(tmp_path):
     assert sections.from_prepared(root, REGISTRY) == parsed
 
 
-def test_a_feature_naming_a_windows_only_dependency_stops_prepare(tmp_path):
+def test_a_feature_naming_a_windows_only_dependency_keeps_the_feature_without_it(tmp_path):
+    """On Linux such a feature enables nothing, and so it stays, empty: the
+    crates that enable it still resolve (chrono's wasmbind)."""
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "lib.rs").write_text("")
     (tmp_path / "Cargo.toml").write_text(textwrap.dedent("""\
@@ -86,7 +88,22 @@ def test_a_feature_naming_a_windows_only_dependency_stops_prepare(tmp_path):
         [target.'cfg(windows)'.dependencies]
         winapi = { version = "0.3", optional = true }
         """))
-    with pytest.raises(BuildsysError, match="winapi.*other operating systems.*patch the manifest"):
+    prepare.prepare(tmp_path, "/usr/share/cargo/registry")
+    assert (tmp_path / "Cargo.toml").read_text() == '[package]\nname = "x"\nversion = "1.0.0"\n[features]\nwin = []\n'
+
+
+def test_features_written_where_the_edit_cannot_reach_them_stop_prepare(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "lib.rs").write_text("")
+    (tmp_path / "Cargo.toml").write_text(textwrap.dedent("""\
+        features = { win = ["dep:winapi"] }
+        [package]
+        name = "x"
+        version = "1.0.0"
+        [target.'cfg(windows)'.dependencies]
+        winapi = { version = "0.3", optional = true }
+        """))
+    with pytest.raises(BuildsysError, match="other operating systems.*patch them out in %prep"):
         prepare.prepare(tmp_path, "/usr/share/cargo/registry")
 
 
