@@ -45,7 +45,12 @@ CORPUS_CANDIDATES = (REPO.parent / "shared" / "fedora-specs", Path("/work/shared
 
 # What Fedora's rpmautospec gives every build root; defined for a build,
 # never written into a spec.
-ROOT_DEFINES: Dict[str, str] = {"autorelease(e:s:pb:n)": "1%{?dist}", "autochangelog": "%{nil}"}
+# rpmautospec writes an entry per commit; outside git, one entry, so that
+# the packages carry a changelog as Fedora's do (rpmlint's no-changelogname-tag;
+# a --define's body goes on past a newline only after a backslash)
+ROOT_DEFINES: Dict[str, str] = {"autorelease(e:s:pb:n)": "1%{?dist}",
+                                "autochangelog": "* Thu Jan 01 2026 rpmautospec <rpmautospec@example.org> - 1\\\n"
+                                                 "- Built from the spec as published"}
 # What an EL9 root's redhat-rpm-config defines, for RPM 4.16 (bullseye,
 # the EL9 stand-in): the specs' %{?rhel} conditionals take their EL9 path.
 EL9_DEFINES: Dict[str, str] = {"rhel": "9", "el9": "1"}
