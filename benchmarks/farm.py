@@ -247,7 +247,7 @@ class Farm:
         repo.mkdir(parents=True)
         bridges = [self.repo_root.path("/root/rpmbuild/RPMS/noarch/debian-bridge-1-1.noarch.rpm"),
                    self.repo_root.path("/root/out/debian-tools-bridge/noarch/debian-tools-bridge-1-1.noarch.rpm")]
-        libraries = [self._c_library(lib) for lib in self.libraries]
+        libraries = [p for lib in self.libraries for p in self._c_library(lib)]
         for rpm_file in bridges + libraries + [self.self_rpms.main, self.self_rpms.srpm_macros, self._base()]:
             shutil.copy2(rpm_file, repo / rpm_file.name)
         self.repo_root.run(f"createrepo_c --quiet {REPO_DIR}")
@@ -256,10 +256,21 @@ class Farm:
         self._sync(self.template)
         self.template.run(self.flavour.cmd("/", {"farm": REPO_DIR}, "install", "buildsys-srpm-macros"))
 
-    def _c_library(self, lib: CLibrary) -> Path:
+    def _c_library(self, lib: CLibrary) -> List[Path]:
         """Debian's -dev package repackaged under Fedora's name (CLibrary):
-        its files as dpkg lists them, symlinks kept."""
+        its files as dpkg lists them, symlinks kept; and the runtime
+        package it requires, as Fedora splits them (zlib-devel, zlib),
+        which provides what rpm's elfdeps says the shared objects behind
+        the -dev package's .so links provide (bat links libgit2.so.1.9)."""
         r = self.repo_root
+        runtime = lib.rpm[: -len("-devel")]
+        objects = sorted({t for t in r.run(f"dpkg -L {lib.deb} | grep '\\.so$' | xargs -r readlink -f").stdout.split()
+                          if t.endswith(tuple(f".so.{d}" for d in "0123456789")) or ".so." in t})
+        runtime_provides = sorted({p.strip() for p in r.run(
+            "printf '%s\\n' " + " ".join(objects) + " | /usr/lib/rpm/elfdeps --provides").stdout.split("\n")
+            if p.strip()}) if objects else []
+        built = [r.provides_package(runtime, f"the shared libraries of {lib.deb}", runtime_provides,
+                                    f"Provides what the shared objects behind {lib.deb}'s links provide.")]
         listed = r.run(f"dpkg -L {lib.deb} | while read -r f; do [ -d \"$f\" ] && [ ! -L \"$f\" ] || echo \"$f\"; done")
         # static archives left out: the package stands for the files the
         # root has (Debian's), and libclang's alone are hundreds of MB
@@ -267,13 +278,14 @@ class Farm:
         provides = [f"pkgconfig({m}) = {r.run(f'pkg-config --modversion {m}').stdout.strip()}" for m in lib.modules]
         spec = "\n".join([
             f"Name: {lib.rpm}", "Version: 1", "Release: 1", f"Summary: {lib.deb} as {lib.rpm}",
-            f"License: LicenseRef-Debian-{lib.deb}", *[f"Provides: {p}" for p in provides], "%description",
+            f"License: LicenseRef-Debian-{lib.deb}", *[f"Provides: {p}" for p in provides], f"Requires: {runtime}",
+            "%description",
             f"Debian's {lib.deb}, repackaged: what a Fedora repository's {lib.rpm} holds.", "%install",
             *[f"mkdir -p %{{buildroot}}{os.path.dirname(f)} && cp -a {f} %{{buildroot}}{f}" for f in files],
             "%files", *files, ""])
         r.write(f"/root/specs/{lib.rpm}.spec", spec.encode())
         r.run(f"rpmbuild -bb --quiet --define '_rpmdir /root/out/{lib.rpm}' /root/specs/{lib.rpm}.spec")
-        return next(r.path(f"/root/out/{lib.rpm}").rglob(f"{lib.rpm}-*.rpm"))
+        return built + [next(r.path(f"/root/out/{lib.rpm}").rglob(f"{lib.rpm}-*.rpm"))]
 
     def _base(self) -> Path:
         """The distribution's base, for what rpm's generators make packages
