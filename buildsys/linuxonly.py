@@ -15,6 +15,7 @@ import copy
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from buildsys.cfg import target_applies
+from buildsys import tomlwrite
 from buildsys.errors import BuildsysError
 from buildsys.tomlread import tomllib
 
@@ -134,8 +135,7 @@ def _feature_lines(text: str, data: Dict[str, Any], tables: List[str]) -> str:
             end = _array_end(lines, i)
             if end is not None:
                 kept = [v for v in features[name] if not _refers_to(v, gone)]
-                key = name if all(c.isalnum() or c in "-_" for c in name) else _basic(name)
-                out.append(f"{key} = [{', '.join(_basic(v) for v in kept)}]\n")
+                out.append(f"{tomlwrite.key(name)} = {tomlwrite.value(kept)}\n")
                 i = end + 1
                 continue
         out.append(line)
@@ -186,10 +186,6 @@ def _array_end(lines: List[str], start: int) -> Optional[int]:
                     return i if not tail or tail.startswith("#") else None
             j += 1
     return None
-
-
-def _basic(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def without_foreign_targets(text: str, data: Dict[str, Any], where: str) -> Tuple[str, List[str]]:
