@@ -19,6 +19,7 @@ needs only crates of earlier waves.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,12 +139,16 @@ class CrateVersion:
     path: Path  # the crate's directory
     provides: Mapping[str, Optional[str]]  # capability name -> feature of the package providing it
     requires: Mapping[Optional[str], Tuple[str, ...]]  # package (feature) -> its Requires
-    links: Optional[str]
+    manifest: Manifest
+    fix: Optional[Fix]
 
-    def buildrequires(self, with_check: bool, fix: Optional[Fix]) -> Tuple[str, ...]:
-        m = manifest_mod.load(str(self.path / "Cargo.toml"))
-        selection = fix.selection if fix else Selection()
-        return plan_mod.buildrequires(m, selection, with_check) + (fix.buildrequires if fix else ())
+    @property
+    def links(self) -> Optional[str]:
+        return self.manifest.links
+
+    def buildrequires(self, with_check: bool) -> Tuple[str, ...]:
+        selection = self.fix.selection if self.fix else Selection()
+        return plan_mod.buildrequires(self.manifest, selection, with_check) + (self.fix.buildrequires if self.fix else ())
 
 
 def read_crate(path: Path, fix: Optional[Fix] = None) -> CrateVersion:
@@ -155,7 +160,7 @@ def read_crate(path: Path, fix: Optional[Fix] = None) -> CrateVersion:
         for cap in sub.provides:
             provides[cap.split(" = ")[0]] = sub.feature
         requires[sub.feature] = sub.requires
-    return CrateVersion(path.name, m.name, str(m.version), p.rpm_version, path, provides, requires, m.links)
+    return CrateVersion(path.name, m.name, str(m.version), p.rpm_version, path, provides, requires, m, fix)
 
 
 @dataclass
@@ -170,14 +175,11 @@ class Registry:
 
     def __post_init__(self) -> None:
         for d in sorted(self.root.iterdir()):
-            if (d / "Cargo.toml").is_file():
-                name = d.name.rsplit("-", 1)[0]
-                # NAME-VERSION, where a version never holds "-" but a
-                # prerelease may: split at the first "-" followed by a digit
-                m = re.match(r"^(.+?)-(\d+\.\d+\.\d+.*)$", d.name)
-                if m:
-                    name = m.group(1)
-                self._by_name.setdefault(name, []).append(d)
+            # NAME-VERSION, where a prerelease may hold "-": the name ends
+            # at the first "-" that a MAJOR.MINOR.PATCH follows
+            m = re.match(r"^(.+?)-\d+\.\d+\.\d+", d.name)
+            if m and (d / "Cargo.toml").is_file():
+                self._by_name.setdefault(m.group(1), []).append(d)
 
     def versions(self, name: str) -> List[CrateVersion]:
         out = []
@@ -191,7 +193,7 @@ class Registry:
         found = self.versions(name)
         if not found:
             raise BuildsysError(f"{name}: not in the registry {self.root}")
-        return max(found, key=_VersionKey)
+        return max(found, key=by_version)
 
     def provider(self, req: Requirement) -> Optional[Tuple[CrateVersion, Optional[str]]]:
         """The crate version dnf would pick for ``req``, and the feature of
@@ -200,16 +202,12 @@ class Registry:
         fits = [c for c in self.versions(name) if req.capability in c.provides and satisfies(c.rpm_version, req)]
         if not fits:
             return None
-        best = max(fits, key=_VersionKey)
+        best = max(fits, key=by_version)
         return best, best.provides[req.capability]
 
 
-class _VersionKey:
-    def __init__(self, crate: CrateVersion) -> None:
-        self.v = crate.rpm_version
-
-    def __lt__(self, other: "_VersionKey") -> bool:
-        return vercmp(self.v, other.v) < 0
+# crate versions in rpm's order, as dnf compares them
+by_version = functools.cmp_to_key(lambda a, b: vercmp(a.rpm_version, b.rpm_version))
 
 
 @dataclass(frozen=True)
@@ -229,7 +227,8 @@ class Closure:
 
 def closure(registry: Registry, roots: Sequence[str], check_roots: bool = True) -> Closure:
     """The closure of the ``roots`` (crate names, newest version each)."""
-    root_keys = tuple(registry.newest(r).key for r in roots)
+    newest = [registry.newest(r) for r in roots]
+    root_keys = tuple(c.key for c in newest)
     crates: Dict[str, CrateVersion] = {}
     brs: Dict[str, Tuple[str, ...]] = {}
     unresolved: Dict[str, Set[str]] = {}
@@ -238,7 +237,7 @@ def closure(registry: Registry, roots: Sequence[str], check_roots: bool = True) 
     # crate -> the packages its BuildRequires resolve to
     build_edges: Dict[str, Set[Package]] = {}
     todo = list(root_keys)
-    by_key = {registry.newest(r).key: registry.newest(r) for r in roots}
+    by_key = {c.key: c for c in newest}
     checked = frozenset(root_keys) if check_roots else frozenset()
 
     def resolve(owner: str, texts: Iterable[str]) -> Set[Package]:
@@ -262,7 +261,7 @@ def closure(registry: Registry, roots: Sequence[str], check_roots: bool = True) 
         key = todo.pop(0)
         crate = by_key[key]
         crates[key] = crate
-        brs[key] = crate.buildrequires(key in checked, registry.fixes.get(crate.name))
+        brs[key] = crate.buildrequires(key in checked)
         build_edges[key] = resolve(key, brs[key])
         for feature, reqs in crate.requires.items():
             edges[Package(key, feature)] = resolve(key, reqs)

@@ -29,7 +29,6 @@ import concurrent.futures
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -41,7 +40,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from benchmarks import REPO
-from benchmarks.closure import Closure, CrateVersion, Fix, Registry, closure
+from benchmarks.closure import Closure, CrateVersion, Fix, Registry, by_version, closure
 from buildsys.naming import compat_name
 
 SUITE = "trixie"
@@ -160,8 +159,9 @@ def classify(log: str, unresolved: Sequence[str] = ()) -> Tuple[str, str]:
     for cls, pattern in CLASSES:
         m = re.search(pattern, log)
         if m:
-            line = log[log.rfind("\n", 0, m.start()) + 1:log.find("\n", m.end()) if "\n" in log[m.end():] else None]
-            return cls, line.strip()[:300]
+            start = log.rfind("\n", 0, m.start()) + 1
+            end = log.find("\n", m.end())
+            return cls, log[start:end if end >= 0 else len(log)].strip()[:300]
     tail = [ln for ln in log.splitlines() if "error" in ln.lower()]
     return "buildsys-bug", (tail[-1] if tail else log.strip().splitlines()[-1] if log.strip() else "")[:300]
 
@@ -170,18 +170,12 @@ def spec_names(cl: Closure) -> Dict[str, str]:
     """rust-NAME for a crate's newest version in the closure, Fedora's
     compat name for an older one (both in one repository)."""
     newest: Dict[str, CrateVersion] = {}
-    from benchmarks.closure import vercmp
-
     for c in cl.crates.values():
-        if c.name not in newest or vercmp(c.rpm_version, newest[c.name].rpm_version) > 0:
-            newest[c.name] = c
+        newest[c.name] = max(newest.get(c.name, c), c, key=by_version)
     out = {}
     for key, c in cl.crates.items():
-        if newest[c.name].key == key:
-            out[key] = f"rust-{c.name}"
-        else:
-            major, minor, patch = (int(x) for x in re.match(r"(\d+)\.(\d+)\.(\d+)", c.version).groups())
-            out[key] = compat_name(c.name, major, minor, patch)
+        v = c.manifest.version
+        out[key] = f"rust-{c.name}" if newest[c.name].key == key else compat_name(c.name, v.major, v.minor, v.patch)
     return out
 
 
@@ -210,7 +204,7 @@ def spec_text(crate: CrateVersion, name: str, check: bool, fix: Optional[Fix]) -
 
 
 class Farm:
-    def __init__(self, cl: Closure, workdir: Path, jobs: int, fixes: Mapping[str, Fix],
+    def __init__(self, cl: Closure, workdir: Path, jobs: int,
                  progress=print, libraries: Sequence[CLibrary] = C_LIBRARIES) -> None:
         """``libraries``: the C libraries the roots and the repository have
         (the small farm of the tests needs zlib only)."""
@@ -219,7 +213,6 @@ class Farm:
         self.closure = cl
         self.workdir = workdir
         self.jobs = jobs
-        self.fixes = fixes
         self.flavour = DNF[SUITE]
         self.names = spec_names(cl)
         self.wave_of = {k: i for i, wave in enumerate(cl.waves()) for k in wave}
@@ -330,7 +323,7 @@ class Farm:
 
         out = self.outcomes[key]
         crate = self.closure.crates[key]
-        fix = self.fixes.get(crate.name)
+        fix = crate.fix  # the registry's, which the closure was planned with
         start = time.monotonic()
         where = self.workdir / "builds" / key
         times = "/root/buildsys-times.txt"
@@ -543,7 +536,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="farm-", dir=str(cache_root())))
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    farm = Farm(cl, workdir, args.jobs, FIXES, progress=lambda s: print(s, flush=True))
+    farm = Farm(cl, workdir, args.jobs, progress=lambda s: print(s, flush=True))
     farm.prepare()
     outcomes = farm.run()
     unresolved = farm.repoclosure()

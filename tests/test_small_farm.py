@@ -42,7 +42,7 @@ def farm(corpus_registry, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("farm")
     lines = []
     zlib = [lib for lib in farm_mod.C_LIBRARIES if lib.rpm == "zlib-devel"]
-    f = farm_mod.Farm(cl, workdir, 2, farm_mod.FIXES, progress=lines.append, libraries=zlib)
+    f = farm_mod.Farm(cl, workdir, 2, progress=lines.append, libraries=zlib)
     f.prepare()
     f.run()
     f.progress_lines = lines
