@@ -12,13 +12,13 @@ dependency generator (cargo.attr) answers from what was recorded."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional
 
 from buildsys.errors import BuildsysError
+from buildsys.tomlwrite import basic_string
 
 # cargo-rpm-macros's names for the two replacement sources; a spec may
 # edit the file by them
@@ -41,15 +41,10 @@ class Toolchain:
     codegen_units: str
 
 
-def _string(value: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _scalar(value: str) -> str:
     """A profile value: a number as a number (opt-level = 3), else a string
     (opt-level = "s", debug = "line-tables-only")."""
-    return value if re.fullmatch(r"[0-9]+", value) else _string(value)
+    return value if re.fullmatch(r"[0-9]+", value) else basic_string(value)
 
 
 def config_text(tools: Toolchain, source: Optional[str], directory: Optional[str]) -> str:
@@ -57,16 +52,16 @@ def config_text(tools: Toolchain, source: Optional[str], directory: Optional[str
     and, unless ``source`` is None, crates.io replaced by ``directory``."""
     lines = [
         "[build]",
-        f"rustc = {_string(tools.rustc)}",
-        f"rustdoc = {_string(tools.rustdoc)}",
+        f"rustc = {basic_string(tools.rustc)}",
+        f"rustdoc = {basic_string(tools.rustdoc)}",
         "",
         "[env]",
-        f"CFLAGS = {_string(tools.cflags)}",
-        f"CXXFLAGS = {_string(tools.cxxflags)}",
-        f"LDFLAGS = {_string(tools.ldflags)}",
+        f"CFLAGS = {basic_string(tools.cflags)}",
+        f"CXXFLAGS = {basic_string(tools.cxxflags)}",
+        f"LDFLAGS = {basic_string(tools.ldflags)}",
         "",
         "[install]",
-        f"root = {_string(tools.install_root)}",
+        f"root = {basic_string(tools.install_root)}",
         "",
         "[term]",
         "verbose = true",
@@ -82,11 +77,11 @@ def config_text(tools: Toolchain, source: Optional[str], directory: Optional[str
         lines += [
             "",
             f"[source.{source}]",
-            f"directory = {_string(directory or '')}",
+            f"directory = {basic_string(directory or '')}",
             "",
             "[source.crates-io]",
             'registry = "https://crates.io"',
-            f"replace-with = {_string(source)}",
+            f"replace-with = {basic_string(source)}",
             "",
             "[net]",
             "offline = true",
