@@ -371,7 +371,7 @@ def missing_dev_dependencies(crate_dir: Path, registry: Path) -> Tuple[str, ...]
 
     crate = read_crate(crate_dir)
     reg = registry_of(registry)
-    extra = set(crate.buildrequires(True, None)) - set(crate.buildrequires(False, None))
+    extra = set(crate.buildrequires(True)) - set(crate.buildrequires(False))
     out = set()
     for text in extra:
         req = parse_requirement(text)
